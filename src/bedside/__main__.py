@@ -1,0 +1,5 @@
+"""`python -m bedside`."""
+
+from bedside.cli.app import main
+
+main()
