@@ -24,6 +24,8 @@ import pkgutil
 import unicodedata
 from pathlib import Path
 
+import faker.providers.address.en as faker_address_en
+import faker.providers.address.en_US as faker_address_us
 import faker.providers.person as faker_person
 import names
 from english_words import get_english_words_set
@@ -36,11 +38,24 @@ COMMON_ZIPF = 3.0  # about once per million words: "common" enough to need evide
 # that "john" (3.27% of men, zipf 5.4) scores about its real frequency.
 OFFSET = 6.7
 WORD_MARGIN = 0.3  # word sense must be about twice as frequent as the name sense
-RARE_NAME_ZIPF = 3.6  # below this, a token that is a known name is read as the name
+OBSCURE_ZIPF = 3.6  # a non-dictionary word rarer than this is read as a name
+# Words that are also names but read as words unless there is evidence (a title, an adjacent
+# name, a greeting): months, virtues and everyday words the frequency test can miss.
+FORCED_COMMON = """
+will may rose hope grant bill mark brown young king long hill park lane ward chase faith joy
+dawn april june august max guy page best cure summer autumn winter spring sunny star love
+grace honey candy bliss glory mercy charity patience destiny harmony melody sky river storm
+""".split()
 
 
 def _key(word: str) -> str:
     return unicodedata.normalize("NFKC", word).strip().lower()
+
+
+def _fold(word: str) -> str:
+    """The guard's lookup form (namelists.fold): lower case, accents stripped."""
+    decomposed = unicodedata.normalize("NFKD", word.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def census(filename: str) -> dict[str, float]:
@@ -72,7 +87,7 @@ def faker_names() -> tuple[set[str], set[str]]:
 
 
 def write(name: str, header: str, words: set[str]) -> None:
-    body = "\n".join(sorted(words))
+    body = "\n".join(sorted({_fold(w) for w in words}))
     (OUT / name).write_text(f"# {header}\n{body}\n", encoding="utf-8")
     print(f"{name}: {len(words)} entries")
 
@@ -98,13 +113,30 @@ def main() -> None:
             break
         if word in share:
             name_z = math.log10(share[word] / 100) + OFFSET if share[word] > 0 else 0.0
-            dictionary_word = word in web2_lower
-            if z < RARE_NAME_ZIPF and not dictionary_word:
-                continue  # "patel", "kayla": frequent only because people bear the name
-            if z - name_z <= WORD_MARGIN or (z < RARE_NAME_ZIPF and name_z > 2.5):
-                continue  # the name sense dominates: "mary", "john"
+            if word not in web2_lower:
+                # Not a dictionary word: a place ("springfield") unless people bear it often
+                # ("greg") or it is too rare to matter ("okafor").
+                if z < OBSCURE_ZIPF or z - name_z <= 1.0:
+                    continue
+            elif z - name_z <= WORD_MARGIN:
+                continue  # the name sense dominates: "mary"
         common.add(word)
 
+    common.update(FORCED_COMMON)
+    # Countries, US states and street types read as places, not names, unless they are also a
+    # first name borne by at least 1 in 2,000 Americans ("Virginia", "Georgia").
+    places = [*faker_address_en.Provider.countries, *faker_address_us.Provider.states,
+              *faker_address_us.Provider.street_suffixes]
+    for place in places:
+        for part in _key(place).split():
+            if part.isalpha() and max(male.get(part, 0.0), female.get(part, 0.0)) < 0.05:
+                common.add(part)
+    # Very frequent function words ("to", "he", "just") that some locales list as names.
+    for word in list(first | last):
+        if word in common and word not in FORCED_COMMON and zipf_frequency(word, "en") >= 5.0 and (
+                max(male.get(word, 0.0), female.get(word, 0.0)) < 0.1):
+            first.discard(word)
+            last.discard(word)
     src = "US Census 1990 (public domain) via PyPI `names`; faker person providers (MIT)"
     write("names_first.txt", f"First names, lower case. {src}.", first)
     write("names_last.txt", f"Surnames, lower case. {src}.", last)

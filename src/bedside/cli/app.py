@@ -32,6 +32,9 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("bedside: aborted", err=True)
         code = 130
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        code = 0
     except click.UsageError as exc:
         click.echo(f"bedside: {exc.format_message()}", err=True)
         code = EX_USAGE

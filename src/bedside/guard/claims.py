@@ -1,11 +1,90 @@
-"""Risky medical-advertising claims: guarantees, cures, absolute safety, superlatives and more."""
+"""Risky medical-advertising claims: guarantees, cures, absolute safety, superlatives and more.
+
+The phrase families live in data/claims.toml with their sources (../shared/domain/advertising.md).
+Two checks look at the whole post rather than a phrase: a drug or device brand with a benefit and
+no risk information (FDA fair balance), and paid or gifted content with no #ad (16 CFR 255.5).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, cast
+
+import regex
+
 from bedside.guard.context import Context
-from bedside.guard.findings import Finding
+from bedside.guard.findings import Finding, Severity
+from bedside.guard.lexicon import STEM, load_data, load_ruleset, stems
 from bedside.guard.normalize import Normalized
 
 
+@dataclass(frozen=True, slots=True)
+class _PostRule:
+    """A rule judged on the whole post: `trigger` fires unless `cancel` appears anywhere."""
+
+    id: str
+    severity: Severity
+    stems: frozenset[str]
+    trigger: regex.Pattern[str]
+    require: regex.Pattern[str] | None
+    cancel: regex.Pattern[str]
+    message: str
+    suggestion: str
+    source: str
+
+
+def _words(patterns: list[str]) -> regex.Pattern[str]:
+    return regex.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])")
+
+
+def _post_rule(raw: dict[str, Any], trigger: str, require: str | None, cancel: str) -> _PostRule:
+    words = [str(w) for w in raw.get("triggers", raw[trigger])]
+    return _PostRule(
+        id=str(raw["id"]),
+        severity=cast(Severity, str(raw["severity"])),
+        stems=frozenset(w[:STEM] for w in words),
+        trigger=_words([str(p) for p in raw[trigger]]),
+        require=_words([str(p) for p in raw[require]]) if require else None,
+        cancel=_words([str(p) for p in raw[cancel]]),
+        message=str(raw["message"]),
+        suggestion=str(raw["suggestion"]),
+        source=str(raw["source"]),
+    )
+
+
+@cache
+def _post_rules() -> tuple[_PostRule, ...]:
+    data = load_data("claims")
+    return (
+        _post_rule(data["fair_balance"], "brands", "benefit", "risk"),
+        _post_rule(data["sponsor"], "cues", None, "disclosure"),
+    )
+
+
+def _post_findings(norm: Normalized) -> list[Finding]:
+    sk = norm.skeleton
+    present = stems(sk.text)
+    found: list[Finding] = []
+    for rule in _post_rules():
+        if present.isdisjoint(rule.stems):
+            continue
+        m = rule.trigger.search(sk.text)
+        if m is None or (rule.require is not None and not rule.require.search(sk.text)):
+            continue
+        if rule.cancel.search(sk.text):
+            continue
+        start, end = sk.span(m.start(), m.end())
+        found.append(Finding(
+            rule=rule.id, category="claims", severity=rule.severity, start=start, end=end,
+            excerpt=norm.original[start:end], message=rule.message,
+            suggestion=rule.suggestion, source=rule.source,
+        ))
+    return found
+
+
 def check_claims(norm: Normalized, context: Context) -> list[Finding]:
-    return []
+    """Findings for risky advertising claims, spans in original-text offsets."""
+    found = [rule.finding(norm, s, e) for rule, s, e in load_ruleset("claims").hits(norm, context)]
+    found += _post_findings(norm)
+    return found

@@ -10,6 +10,15 @@ A rule file holds `[[rule]]` tables:
     unless = ['money.?back']         # optional: a match is dropped when one of these matches
                                      # within `window` characters around it
     window = 40
+    near = ['patient']               # optional: a match is kept only when one of these matches
+                                     # within `window` characters around it
+    unless_before = ['no\\s+']       # optional: a match is dropped when one of these matches
+                                     # ending right where it starts (negations, hedges)
+    triggers = ['guarantee', '%']    # optional: words, one of which every match contains (only
+                                     # the first 4 letters count: 'guarantee' stands for 'guar*'),
+                                     # or substrings starting with a symbol ('%'); the regex runs
+                                     # only when one is there, so most rules never run on a post
+    weight = 2.0                     # optional: how much a match counts in a score (default 1)
     kinds = ["post", "reply"]        # optional filters on the context
     accounts = ["practice"]
     label = "promotional"            # optional: a match also sets this label
@@ -20,18 +29,21 @@ A rule file holds `[[rule]]` tables:
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 import regex
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Category, Finding, Severity
 from bedside.guard.normalize import Normalized
+
+Pattern: TypeAlias = "re.Pattern[str] | regex.Pattern[str]"
 
 _CATEGORIES = {"phi", "claims", "promotion", "personal", "professionalism", "platform", "quality"}
 _SEVERITIES = {"info", "warn", "block"}
@@ -42,8 +54,8 @@ class Rule:
     id: str
     category: Category
     severity: Severity
-    pattern: regex.Pattern[str]
-    unless: regex.Pattern[str] | None
+    pattern: Pattern
+    unless: Pattern | None
     window: int
     kinds: frozenset[str]
     accounts: frozenset[str]
@@ -51,6 +63,17 @@ class Rule:
     message: str
     suggestion: str
     source: str
+    near: regex.Pattern[str] | None = None
+    weight: float = 1.0
+    unless_before: Pattern | None = None
+    triggers: frozenset[str] = frozenset()  # word stems (first 4 letters)
+    symbols: tuple[str, ...] = ()           # substrings that start with a symbol
+
+    def triggered(self, stems: frozenset[str], text: str) -> bool:
+        """Whether the rule can match: it has no triggers, or one is present."""
+        if not self.triggers and not self.symbols:
+            return True
+        return not stems.isdisjoint(self.triggers) or any(s in text for s in self.symbols)
 
     def applies(self, context: Context) -> bool:
         return (not self.kinds or context.kind in self.kinds) and (
@@ -61,11 +84,17 @@ class Rule:
         """Yield original-text spans where the rule matches."""
         sk = norm.skeleton
         for m in self.pattern.finditer(sk.text):
-            if self.unless is not None:
-                lo, hi = max(0, m.start() - self.window), m.end() + self.window
-                if self.unless.search(sk.text, lo, hi):
-                    continue
-            yield sk.span(m.start(), m.end())
+            if self.keeps(sk.text, m.start(), m.end()):
+                yield sk.span(m.start(), m.end())
+
+    def keeps(self, text: str, start: int, end: int) -> bool:
+        """Apply `unless` and `near` to a match at [start, end) of the skeleton."""
+        lo, hi = max(0, start - self.window), end + self.window
+        if self.unless is not None and self.unless.search(text, lo, hi):
+            return False
+        if self.unless_before is not None and self.unless_before.search(text, lo, start):
+            return False
+        return self.near is None or self.near.search(text, lo, hi) is not None
 
     def finding(self, norm: Normalized, start: int, end: int) -> Finding:
         return Finding(
@@ -73,6 +102,15 @@ class Rule:
             excerpt=norm.original[start:end], message=self.message, suggestion=self.suggestion,
             source=self.source,
         )
+
+
+def compile_fast(pattern: str) -> Pattern:
+    """Compile with the standard `re` (two to three times faster on these alternations), falling
+    back to `regex` for syntax only it knows (\\p{L}, variable-width look-behind)."""
+    try:
+        return re.compile(pattern)
+    except re.error:
+        return regex.compile(pattern, regex.V0)
 
 
 def _alternation(patterns: list[str]) -> str:
@@ -90,12 +128,15 @@ def _compile_rule(raw: dict[str, Any], where: str) -> Rule:
     if category not in _CATEGORIES or severity not in _SEVERITIES:
         raise ValueError(f"{where}: rule {rid} has a bad category or severity")
     unless = [str(p) for p in raw.get("unless", [])]
+    near = [str(p) for p in raw.get("near", [])]
+    before = [str(p) for p in raw.get("unless_before", [])]
+    triggers = [str(t).lower() for t in raw.get("triggers", [])]
     return Rule(
         id=rid,
         category=cast(Category, category),
         severity=cast(Severity, severity),
-        pattern=regex.compile(_alternation(patterns), regex.V0),
-        unless=regex.compile("|".join(f"(?:{p})" for p in unless)) if unless else None,
+        pattern=compile_fast(_alternation(patterns)),
+        unless=compile_fast("|".join(f"(?:{p})" for p in unless)) if unless else None,
         window=int(raw.get("window", 40)),
         kinds=frozenset(raw.get("kinds", [])),
         accounts=frozenset(raw.get("accounts", [])),
@@ -103,6 +144,13 @@ def _compile_rule(raw: dict[str, Any], where: str) -> Rule:
         message=str(raw.get("message", "")),
         suggestion=str(raw.get("suggestion", "")),
         source=str(raw.get("source", "")),
+        near=regex.compile("|".join(f"(?:{p})" for p in near)) if near else None,
+        weight=float(raw.get("weight", 1.0)),
+        unless_before=(
+            compile_fast("(?:" + "|".join(f"(?:{p})" for p in before) + r")\Z") if before else None
+        ),
+        triggers=frozenset(t[:STEM] for t in triggers if t[:1].isalnum()),
+        symbols=tuple(t for t in triggers if not t[:1].isalnum()),
     )
 
 
@@ -118,6 +166,65 @@ def load_rules(name: str) -> tuple[Rule, ...]:
     """Compile the `[[rule]]` tables of `data/<name>.toml`."""
     data = load_data(name)
     return tuple(_compile_rule(r, f"{name}.toml") for r in data.get("rule", []))
+
+
+STEM = 4
+_STEMS = re.compile(r"(?<![a-z0-9'])[a-z0-9']{1,%d}" % STEM)
+
+
+@lru_cache(maxsize=16)
+def stems(text: str) -> frozenset[str]:
+    """The first STEM characters of every word of a skeleton (shared by the rule files)."""
+    return frozenset(_STEMS.findall(text))
+
+
+class RuleSet:
+    """Rules run only when one of their trigger stems (or symbols) is in the skeleton.
+
+    An index from stem to rules means a post pays only for the rules it can trigger.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        index: dict[str, set[int]] = {}
+        for i, rule in enumerate(rules):
+            for stem in rule.triggers:
+                index.setdefault(stem, set()).add(i)
+        self._index = {k: frozenset(v) for k, v in index.items()}
+        self._stems = frozenset(index)
+        self._always = frozenset(i for i, r in enumerate(rules) if not r.triggers and not r.symbols)
+        self._symbols = tuple((i, r.symbols) for i, r in enumerate(rules) if r.symbols)
+
+    def active(self, text: str) -> list[int]:
+        """Indices, in file order, of the rules that can match `text`."""
+        chosen = set(self._always)
+        for stem in stems(text) & self._stems:
+            chosen |= self._index[stem]
+        for i, symbols in self._symbols:
+            if i not in chosen and any(sym in text for sym in symbols):
+                chosen.add(i)
+        return sorted(chosen)
+
+    def hits(self, norm: Normalized, context: Context) -> list[tuple[Rule, int, int]]:
+        """(rule, start, end) for every kept match, spans in original-text offsets."""
+        sk = norm.skeleton
+        text = sk.text
+        out: list[tuple[Rule, int, int]] = []
+        for i in self.active(text):
+            rule = self.rules[i]
+            if not rule.applies(context):
+                continue
+            for m in rule.pattern.finditer(text):
+                if rule.keeps(text, m.start(), m.end()):
+                    start, end = sk.span(m.start(), m.end())
+                    out.append((rule, start, end))
+        return out
+
+
+@cache
+def load_ruleset(name: str) -> RuleSet:
+    """The `[[rule]]` tables of `data/<name>.toml` as a RuleSet."""
+    return RuleSet(load_rules(name))
 
 
 def run_rules(rules: tuple[Rule, ...], norm: Normalized, context: Context) -> list[Finding]:

@@ -11,8 +11,10 @@ Two layers are built from the original text, each with offsets into it:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import regex
 
@@ -49,8 +51,11 @@ _LEET_WORD = regex.compile(
     r"[a-z0-9@$]*[a-z][a-z0-9@$]*(?![a-z0-9@$])"
 )
 # Two or more single letters split by spaces, dots, dashes or stars: "n o", "c.u.r.e", "f-r-e-e".
-_SPACED = regex.compile(r"(?<![\w])[a-z](?:[ .\-_*·•]{1,2}[a-z](?![\w]))+")
+_SPACED = regex.compile(r"(?<![\w*])[a-z](?:[ .\-_*·•]{1,2}[a-z](?![\w]))+")
 _SPACER = regex.compile(r"[ .\-_*·•]")
+# Cheap stdlib pre-checks: most posts have neither a digit touching a letter nor spaced letters.
+_LEET_HINT = re.compile(r"[a-z][0-9@$]|[0-9@$][a-z]")
+_SPACED_HINT = re.compile(r"(?<!\w)[a-z][ .\-_*·•]{1,2}[a-z](?!\w)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,77 +100,102 @@ def _fold_confusables(text: str) -> str:
     return _WORD.sub(fold, text)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CONFUSABLE_CHARS = re.compile("[" + "".join(_CONFUSABLE) + "]")
+
+
+@cache
+def _fold_char(ch: str) -> str:
+    """What one non-ASCII character becomes in the text layer ('' when it is invisible)."""
+    if ch in _INVISIBLE:
+        return ""
+    return unicodedata.normalize("NFKC", ch).translate(_PLAIN)
+
+
 def _text_layer(original: str) -> Layer:
     if original.isascii():
         return Layer(original, None)
-    chars: list[str] = []
-    offsets: list[int] = []
-    for i, ch in enumerate(original):
-        if ch in _INVISIBLE:
-            continue
-        folded = unicodedata.normalize("NFKC", ch) if not ch.isascii() else ch
-        for c in folded.translate(_PLAIN):
-            chars.append(c)
-            offsets.append(i)
-    text = _fold_confusables("".join(chars))
-    identity = len(text) == len(original) and all(o == i for i, o in enumerate(offsets))
-    return Layer(text, None if identity else tuple(offsets))
+    # Only non-ASCII characters can change: edit those, copy the runs between them.
+    edits = [(m.start(), f) for m in _NON_ASCII.finditer(original)
+             if (f := _fold_char(m.group())) != m.group()]
+    if edits:
+        parts: list[str] = []
+        offsets: list[int] = []
+        last = 0
+        for i, folded in edits:
+            parts.append(original[last:i])
+            offsets.extend(range(last, i))
+            parts.append(folded)
+            offsets.extend([i] * len(folded))
+            last = i + 1
+        parts.append(original[last:])
+        offsets.extend(range(last, len(original)))
+        text = "".join(parts)
+    else:
+        text, offsets = original, []
+    if _CONFUSABLE_CHARS.search(text):
+        text = _fold_confusables(text)  # one-for-one: offsets unchanged
+    return Layer(text, tuple(offsets) if edits else None)
 
 
-def _compose(layer: Layer, keep: list[int]) -> tuple[int, ...]:
-    """Offsets into the original for the characters of `layer` listed in `keep`."""
-    if layer.offsets is None:
-        return tuple(keep)
-    return tuple(layer.offsets[k] for k in keep)
+def _apply(src: str, edits: list[tuple[int, str]]) -> tuple[str, list[int]]:
+    """Replace single characters of `src` ((index, replacement) in order); return the new text
+    and, for each of its characters, the index in `src` it came from."""
+    parts: list[str] = []
+    keep: list[int] = []
+    last = 0
+    for i, new in edits:
+        parts.append(src[last:i])
+        keep.extend(range(last, i))
+        parts.append(new)
+        keep.extend([i] * len(new))
+        last = i + 1
+    parts.append(src[last:])
+    keep.extend(range(last, len(src)))
+    return "".join(parts), keep
+
+
+@cache
+def _strip_mark(ch: str) -> str:
+    """A lower-case non-ASCII character without its accent ('' for a lone combining mark)."""
+    base = unicodedata.normalize("NFD", ch)[0]
+    return "" if unicodedata.category(base) == "Mn" else base
 
 
 def _skeleton_layer(text: Layer) -> Layer:
     src = text.text
     low = src.lower()
-    keep: list[int] | None = None  # indices into `src` for each skeleton char, when not 1:1
+    keep: list[int] | None = None  # for each skeleton character, its index in `src`
     if len(low) != len(src):  # rare: a letter whose lower case is longer ("İ")
-        parts: list[str] = []
-        keep = []
-        for i, ch in enumerate(src):
-            lc = ch.lower()
-            parts.append(lc)
-            keep.extend([i] * len(lc))
-        low = "".join(parts)
+        low, keep = _lower_expanding(src)
     if not low.isascii():
         # Strip accents so "guarantéed" and "guaranteed" read the same.
-        decomposed: list[str] = []
-        new_keep: list[int] = []
-        for j, ch in enumerate(low):
-            base = unicodedata.normalize("NFD", ch)[0] if not ch.isascii() else ch
-            if unicodedata.category(base) == "Mn":
-                continue
-            decomposed.append(base)
-            new_keep.append(keep[j] if keep is not None else j)
-        low = "".join(decomposed)
-        keep = new_keep
-    if _LEET_WORD.search(low):
-        low = _LEET_WORD.sub(lambda m: m.group().translate(_LEET_TABLE), low)
-    if _SPACED.search(low):
-        out: list[str] = []
-        new_keep = []
-        last = 0
-        for m in _SPACED.finditer(low):
-            for j in range(last, m.start()):
-                out.append(low[j])
-                new_keep.append(keep[j] if keep is not None else j)
-            for j in range(m.start(), m.end()):
-                if not _SPACER.match(low[j]):
-                    out.append(low[j])
-                    new_keep.append(keep[j] if keep is not None else j)
-            last = m.end()
-        for j in range(last, len(low)):
-            out.append(low[j])
-            new_keep.append(keep[j] if keep is not None else j)
-        low = "".join(out)
-        keep = new_keep
+        edits = [(m.start(), b) for m in _NON_ASCII.finditer(low)
+                 if (b := _strip_mark(m.group())) != m.group()]
+        if edits:
+            low, idx = _apply(low, edits)
+            keep = idx if keep is None else [keep[j] for j in idx]
+    if _LEET_HINT.search(low) and _LEET_WORD.search(low):
+        low = _LEET_WORD.sub(lambda m: m.group().translate(_LEET_TABLE), low)  # one-for-one
+    if _SPACED_HINT.search(low) and _SPACED.search(low):
+        edits = [(m.start() + j, "") for m in _SPACED.finditer(low)
+                 for j, c in enumerate(m.group()) if _SPACER.match(c)]
+        low, idx = _apply(low, edits)
+        keep = idx if keep is None else [keep[j] for j in idx]
     if keep is None:
         return Layer(low, text.offsets)
-    return Layer(low, _compose(text, keep))
+    base = text.offsets
+    return Layer(low, tuple(keep) if base is None else tuple(base[k] for k in keep))
+
+
+def _lower_expanding(src: str) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    keep: list[int] = []
+    for i, ch in enumerate(src):
+        lc = ch.lower()
+        parts.append(lc)
+        keep.extend([i] * len(lc))
+    return "".join(parts), keep
 
 
 def normalize(original: str) -> Normalized:

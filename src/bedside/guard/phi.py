@@ -16,13 +16,9 @@ import regex
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Entity, Finding
-from bedside.guard.lexicon import load_data
+from bedside.guard.lexicon import Pattern, compile_fast, load_data
 from bedside.guard.names import is_public_name
 from bedside.guard.normalize import Normalized
-
-SOURCE = "HIPAA Privacy Rule, 45 CFR 164.502(a); Safe Harbor identifiers, 45 CFR 164.514(b)(2)"
-REPLY_SOURCE = ("45 CFR 164.502(a); HHS OCR review-reply settlements (Elite Dental 2019, "
-                "Igbinadolor 2022, New Vision Dental 2022, Manasa Health Center 2023)")
 
 # Identifiers with no innocent use in a post: any one of them is a disclosure.
 _ALWAYS = frozenset({"SSN", "MRN", "HEALTH_PLAN_ID", "ACCOUNT", "DEVICE_ID", "VEHICLE", "LICENSE",
@@ -55,27 +51,30 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 @dataclass(frozen=True, slots=True)
 class _Cues:
-    patient: regex.Pattern[str]
-    care: regex.Pattern[str]
-    photo: regex.Pattern[str]
-    roles: regex.Pattern[str]
-    relationship: regex.Pattern[str]
-    safe: regex.Pattern[str]
+    definite: Pattern
+    indefinite: Pattern
+    events: Pattern
+    care: Pattern
+    photo: Pattern
+    roles: Pattern
+    relationship: Pattern
+    safe: Pattern
 
 
-def _words(patterns: list[str]) -> regex.Pattern[str]:
-    return regex.compile(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])")
+def _words(patterns: list[str]) -> Pattern:
+    return compile_fast(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])")
 
 
 @cache
 def _cues() -> _Cues:
     d = load_data("phi")
-    return _Cues(_words(d["patient_refs"]), _words(d["care_context"]), _words(d["photo_words"]),
+    return _Cues(_words(d["patient_definite"]), _words(d["patient_indefinite"]),
+                 _words(d["care_events"]), _words(d["care_context"]), _words(d["photo_words"]),
                  _words(d["unique_roles"]), _words(d["relationship"]),
                  _words(d["relationship_safe"]))
 
 
-def _spans(pattern: regex.Pattern[str], norm: Normalized) -> list[tuple[int, int]]:
+def _spans(pattern: Pattern, norm: Normalized) -> list[tuple[int, int]]:
     sk = norm.skeleton
     return [sk.span(m.start(), m.end()) for m in pattern.finditer(sk.text)]
 
@@ -84,52 +83,24 @@ def _near(pos: tuple[int, int], spans: list[tuple[int, int]], window: int = _WIN
     return any(s - window <= pos[1] and pos[0] <= e + window for s, e in spans)
 
 
-def _finding(rule: str, phi_type: str, start: int, end: int, norm: Normalized, message: str,
-             suggestion: str, source: str = SOURCE) -> Finding:
+def _finding(rule: str, phi_type: str, start: int, end: int, norm: Normalized) -> Finding:
+    text = _texts()
+    said = text.get(phi_type) or text["default"]
+    source = said.get("source", text["default"]["source"])
     return Finding(rule=rule, category="phi", severity="block", start=start, end=end,
-                   excerpt=norm.original[start:end], message=message, suggestion=suggestion,
-                   source=source, phi_type=phi_type)
+                   excerpt=norm.original[start:end], message=said["message"],
+                   suggestion=said["suggestion"], source=source, phi_type=phi_type)
 
 
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "NAME": ("This names a patient. A name is the first of HIPAA's 18 identifiers, and a "
-             "patient's permission in a post is not a signed authorization.",
-             "Remove the name or say 'a patient'; publish only with a written HIPAA "
-             "authorization (45 CFR 164.508) on file."),
-    "DATE": ("This ties a date or time to a patient's care ('today', 'last night', a visit or "
-             "birth date). Dates of care are HIPAA identifiers and let people who know the "
-             "patient recognise them.",
-             "Drop the date or time, or make it vague ('recently', 'a while ago')."),
-    "GEO": ("This places a patient: a street, a town, a school or another facility (with a "
-            "time) can identify who it is.",
-            "Remove the place; say 'a local hospital' or 'nearby' at most."),
-    "PHONE": ("This is a phone number that is not the practice's own: if it is a patient's, "
-              "it is a HIPAA identifier.",
-              "Remove it; contact the patient privately, never in a post."),
-    "EMAIL": ("This is an email address that is not the practice's own: if it is a patient's, "
-              "it is a HIPAA identifier.",
-              "Remove it; contact the patient privately through the portal."),
-    "AGE_OVER_89": ("An age over 89 is a HIPAA identifier on its own (few people are that old).",
-                    "Say '90 or older' or leave the age out."),
-}
-_DEFAULT_MESSAGE = ("This is a {kind} ({label}), a HIPAA identifier with no place in a social "
-                    "media post.",
-                    "Remove it entirely; handle the matter privately through secure channels.")
-_LABELS = {"SSN": "Social Security number", "MRN": "medical record number",
-           "HEALTH_PLAN_ID": "health plan member number", "ACCOUNT": "account or card number",
-           "DEVICE_ID": "device serial or identifier", "VEHICLE": "vehicle plate or VIN",
-           "LICENSE": "licence or certificate number", "BIOMETRIC": "biometric identifier",
-           "IP": "IP address", "FAX": "fax number"}
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    """What each finding says, per PHI type (data/phi.toml [finding.*])."""
+    found: dict[str, dict[str, str]] = load_data("phi")["finding"]
+    return found
 
 
 def _entity_finding(e: Entity, norm: Normalized) -> Finding:
-    if e.type in _MESSAGES:
-        message, suggestion = _MESSAGES[e.type]
-    else:
-        label = _LABELS.get(e.type, e.type.lower())
-        message = _DEFAULT_MESSAGE[0].format(kind="patient identifier", label=label)
-        suggestion = _DEFAULT_MESSAGE[1]
-    return _finding(f"phi.{e.type.lower()}", e.type, e.start, e.end, norm, message, suggestion)
+    return _finding(f"phi.{e.type.lower()}", e.type, e.start, e.end, norm)
 
 
 def _is_clinician(e: Entity, original: str) -> bool:
@@ -164,7 +135,9 @@ def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]]) ->
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
     """Findings for patient identifiers and patient-relationship confirmations."""
     cues = _cues()
-    patient = _spans(cues.patient, norm)
+    definite = _spans(cues.definite, norm)  # "my patient", "the Okafor family", "a 58-year-old"
+    indefinite = _spans(cues.indefinite, norm)  # "a patient": someone only next to a care event
+    events = _spans(cues.events, norm)
     care = _spans(cues.care, norm)
     reply = context.kind == "reply"
     relation: list[tuple[int, int]] = []
@@ -174,20 +147,27 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
 
     findings: list[Finding] = []
     patient_names: list[tuple[int, int]] = []
-    names = [e for e in entities if e.type == "NAME" and not e.own]
-    for e in names:
-        if is_public_name(e.text) or _is_clinician(e, norm.original):
+    for e in entities:
+        if e.type != "NAME" or e.own or is_public_name(e.text) or _is_clinician(e, norm.original):
             continue
-        if patient or care or relation or reply:
+        if definite or indefinite or care or relation or reply:
             patient_names.append((e.start, e.end))
             findings.append(_entity_finding(e, norm))
-    anchors = patient + patient_names + relation  # spans that say "this is about a patient"
-    about_patient = bool(anchors)
+    anchors = definite + patient_names + relation  # spans that say "this is about a patient"
 
-    occupied = [(e.start, e.end) for e in entities]
+    def tied(span: tuple[int, int]) -> bool:
+        """Is a date or place tied to a patient's care?"""
+        return _near(span, anchors) or (_near(span, indefinite) and _near(span, events))
+
+    dates = [(e.start, e.end) for e in entities if e.type == "DATE"]
     candidates = [e for e in entities if e.type != "NAME"]
-    if about_patient:
-        candidates += _places(norm, context, occupied)
+    if anchors or indefinite:
+        taken = [(e.start, e.end) for e in entities]
+        for place in _places(norm, context, taken):
+            # A facility identifies an encounter only with a time; a small town does alone.
+            if not place.text.split()[-1].istitle() or _near((place.start, place.end), dates, 60) \
+                    or not _FACILITY.fullmatch(place.text):
+                candidates.append(place)
     for e in candidates:
         if e.own:
             continue
@@ -197,30 +177,16 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             if _TOLL_FREE.match(e.text) or _ROLE_MAILBOX.match(e.text):
                 continue
             findings.append(_entity_finding(e, norm))
-        elif e.type in ("DATE", "GEO") and about_patient and _near((e.start, e.end), anchors):
+        elif e.type in ("DATE", "GEO") and tied((e.start, e.end)):
             findings.append(_entity_finding(e, norm))
 
-    for s, e in relation:
-        findings.append(_finding(
-            "phi.patient_relationship", "PATIENT_RELATIONSHIP", s, e, norm,
-            "This reply confirms that the person is or was your patient. Merely confirming it is "
-            "a disclosure of PHI; OCR has fined practices for review replies like this.",
-            "Answer without any care detail: 'Thank you for your feedback. Privacy rules keep us "
-            "from discussing anyone's care here; please call our office manager so we can help.'",
-            REPLY_SOURCE))
-    if about_patient:
-        for s, e in _spans(cues.photo, norm):
-            findings.append(_finding(
-                "phi.photo", "PHOTO", s, e, norm,
-                "This shares a photo or image of a patient. Full-face photos and comparable "
-                "images are HIPAA identifiers; any patient image needs a written authorization.",
-                "Post no patient images unless a signed HIPAA authorization is on file and the "
-                "image shows nothing that identifies them."))
+    for start, end in relation:
+        findings.append(_finding("phi.patient_relationship", "PATIENT_RELATIONSHIP", start, end,
+                                 norm))
+    if anchors:
+        for start, end in _spans(cues.photo, norm):
+            findings.append(_finding("phi.photo", "PHOTO", start, end, norm))
     if care:
-        for s, e in _spans(cues.roles, norm):
-            findings.append(_finding(
-                "phi.unique_role", "OTHER_ID", s, e, norm,
-                "This describes one recognisable person (a role or relation) next to health "
-                "details: readers who know them will know who it is.",
-                "Remove the description that singles the person out."))
+        for start, end in _spans(cues.roles, norm):
+            findings.append(_finding("phi.unique_role", "OTHER_ID", start, end, norm))
     return findings

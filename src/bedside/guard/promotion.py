@@ -1,12 +1,46 @@
-"""Promotion: does the post sell (book now, offers, new services) rather than give value?"""
+"""Promotion: does the post sell (book now, offers, new services) rather than give value?
+
+A weighted score over cue phrases in data/promotion.toml (../shared/domain/advertising.md
+section 2): selling cues add, educational cues subtract, and the post is promotional when the sum
+reaches the threshold. The label feeds the 80/20 promotional-share check in insights.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
+from bedside.guard.lexicon import RuleSet, load_data, load_rules
 from bedside.guard.normalize import Normalized
+
+
+@cache
+def _thresholds() -> tuple[float, float]:
+    score = load_data("promotion").get("score", {})
+    return float(score.get("threshold", 2.0)), float(score.get("reply_threshold", 3.0))
+
+
+@cache
+def _rulesets() -> tuple[RuleSet, RuleSet]:
+    """Selling cues and educational (negative-weight) cues, run separately."""
+    rules = load_rules("promotion")
+    return (RuleSet(tuple(r for r in rules if r.weight > 0)),
+            RuleSet(tuple(r for r in rules if r.weight <= 0)))
 
 
 def check_promotion(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:
     """Findings and the `promotional` label."""
-    return [], False
+    selling, educational = _rulesets()
+    hits = selling.hits(norm, context)
+    post, reply = _thresholds()
+    threshold = reply if context.kind == "reply" else post
+    # Each distinct cue phrase counts once, however often it repeats.
+    total = sum(r.weight for r in {norm.original[s:e].lower(): r for r, s, e in hits}.values())
+    if total < threshold:
+        return [], False
+    # Only a post that already sells is worth the educational cues' time.
+    total += sum({r.id: r.weight for r, _, _ in educational.hits(norm, context)}.values())
+    if total < threshold:
+        return [], False
+    return [rule.finding(norm, s, e) for rule, s, e in hits], True

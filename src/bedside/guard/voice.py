@@ -1,12 +1,55 @@
-"""Voice: personal content and professionalism (disparagement, profanity, intoxication)."""
+"""Voice: personal content and professionalism (disparagement, profanity, intoxication).
+
+Personal content is a weighted score over private-life cues in data/voice.toml (family, travel,
+hobbies, sports, politics, religion), lowered by health cues; the label is set on any account,
+but a finding only goes out for the practice account (AMA Op. 2.3.2 and ACP/FSMB: keep personal
+and professional personas apart, see ../shared/domain/hipaa.md). Professionalism findings hold
+on every account: the same standards apply online as in person (FSMB 2019).
+"""
 
 from __future__ import annotations
 
+from functools import cache
+
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
+from bedside.guard.lexicon import RuleSet, load_data, load_rules
 from bedside.guard.normalize import Normalized
+
+
+@cache
+def _threshold() -> float:
+    return float(load_data("voice").get("score", {}).get("threshold", 2.0))
+
+
+@cache
+def _rulesets() -> tuple[RuleSet, RuleSet]:
+    """Professionalism rules with the personal cues, and the health cues that offset them."""
+    rules = load_rules("voice")
+    return (RuleSet(tuple(r for r in rules if r.weight > 0)),
+            RuleSet(tuple(r for r in rules if r.weight <= 0)))
 
 
 def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:
     """Findings and the `personal` label."""
-    return [], False
+    main, offsets = _rulesets()
+    found: list[Finding] = []
+    cues: dict[str, Finding] = {}  # each distinct cue phrase counts once
+    weights: dict[str, float] = {}
+    for rule, start, end in main.hits(norm, context):
+        finding = rule.finding(norm, start, end)
+        if rule.category != "personal":
+            found.append(finding)
+            continue
+        key = finding.excerpt.lower()
+        cues.setdefault(key, finding)
+        weights[key] = rule.weight
+    score = sum(weights.values())
+    threshold = _threshold()
+    if score >= threshold:
+        # Health cues only matter once the private-life cues reach the bar.
+        score += sum({r.id: r.weight for r, _, _ in offsets.hits(norm, context)}.values())
+    personal = score >= threshold
+    if personal and context.account == "practice":
+        found += cues.values()
+    return found, personal

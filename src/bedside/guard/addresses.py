@@ -1,0 +1,259 @@
+"""Street addresses and postal codes: geography smaller than a state (45 CFR 164.514(b)(2)(i)(B)).
+
+See ../shared/domain/hipaa.md. An address is found from its parts: a street line (US "418 Birch
+Lane", Romance "Rue de Piétrain 371", compound "Hammarvägen 15", or a house number and name after
+a phrase that introduces an address), a secondary unit ("Suite 727"), a PO or military box, a
+postal code where one is expected. Parts that follow each other (city, state, country, postal
+code on the next lines) grow into one block.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import regex
+
+from bedside.guard.lexicon import load_data
+from bedside.guard.spans import finditer_in, windows
+
+Span = tuple[str, int, int]
+
+_W = r"[\p{L}][\p{L}\p{M}'’-]*\.?"  # a word, any case, may end in an abbreviation dot
+_CAPW = r"[\p{Lu}][\p{L}\p{M}'’-]*\.?"
+_NUM = r"\d{1,6}[A-Za-z]?"
+_HNUM = r"\d{1,5}(?:[A-Za-z]\b|/\d{1,3})?\.?"
+_PARTICLES = (
+    r"(?:de|del|della|dei|des|do|da|dos|das|du|la|le|les|di|van|von|der|den|y|e|el|nad|na|pod|am"
+    r"|im|an|sur|sous|upon|ter|ten|op|aan|bei)"
+)
+_UNIT_ANY = r"(?i:suite|ste\.?|apt\.?|apartment)"
+_UNIT_CAP = r"(?:Unit|UNIT|Bldg\.?|Building|Floor|Fl\.|Flat)"
+_END = r"(?![\w]|[.,/:-]\d)"
+_STOP = regex.compile(
+    r"^(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|"
+    r"april|june|july|august|september|october|november|december|the|or|but|if|when|"
+    r"then|dr|mr|mrs|ms|i|we|he|she|they|it|this|that|please|thanks|thank|call|mobile|desk|"
+    r"fax|phone|email|e-mail|website|office)\.?$",
+    regex.IGNORECASE,
+)
+
+
+# The street name and house numbers before a street-type ending: "28245 Puruntie" + " 82".
+_BACK = regex.compile(r"(?:\d{1,6}[A-Za-z]?\s+){0,2}(?:[\p{Lu}][\p{L}\p{M}'’-]*\.?\s+)?"
+                      r"[\p{L}\p{M}'’-]*$")
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(sorted((regex.escape(w) for w in words), key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, regex.Pattern[str]]:
+    data = load_data("identifiers")["address"]
+    suffix = _alt(data["suffixes"])
+    prefix = _alt(data["prefixes"])
+    morph = _alt(data["morphemes"])
+    alone = _alt(data["standalone"])
+    states = "|".join(data["states"])
+    triggers = "|".join(data["triggers"])
+    direction = r"(?:(?:N|S|E|W|NE|NW|SE|SW|North|South|East|West)\.?\s+)"
+    postal = (
+        r"(?:\d{5}-\d{4}|\d{2}-\d{3}|\d{3,6}(?:[ -]\d{2,4})?(?:\s[A-Z]{2}\b)?"
+        r"|[ABCEGHJ-NPRSTVXY]\d[A-Z] ?\d[A-Z]\d|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})"
+    )
+    unit_word = rf"(?:(?:{_UNIT_ANY}|{_UNIT_CAP})\s*#?\s*\d{{1,6}}[A-Za-z]?{_END})"
+    unit = rf"(?:{unit_word}|#\d{{1,5}}{_END})"
+    box = (
+        rf"(?:(?:\d{{1,6}}\s+)?(?i:P\.?\s?O\.?\s?Box|Post Office Box|Postbox"
+        rf"|(?:PSC|Unit|CMR)\s+\d{{1,5}},?\s+Box)"
+        rf"\s+\d{{1,6}}{_END}|(?i:APO|FPO|DPO)\s+(?i:AA|AE|AP)\s+\d{{5}}{_END}"
+        rf"|(?i:USNS|USNV|USS|USCGC)\s+{_W}(?=\s*\n\s*(?i:FPO|APO|DPO)))"
+    )
+    street_us = (
+        rf"(?<![\w.,/:-]){_NUM}(?:\s+\d{{1,5}})?\s+{direction}?(?:{_W}\s+){{1,3}}"
+        rf"(?i:{suffix})\.?(?![\w])"
+    )
+    street_prefix = (
+        rf"(?<![\w.-])(?:{_NUM},?\s+){{0,2}}(?i:{prefix})\.?\s+(?:{_W}\s+){{0,4}}(?:{_W}\s*,?\s+)"
+        rf"{_HNUM}{_END}"
+        rf"|(?<![\w.,/:-])(?:{_NUM},?\s+){{1,2}}(?i:{prefix})\.?\s+(?:{_PARTICLES}\s+)?{_W}(?:\s+{_W}){{0,3}}"
+    )
+    # anchored on the street-type ending and the house number; the name before it is added back
+    # by _BACK (a leading pattern here would be tried at every position: too slow)
+    street_morph = (
+        rf"(?<=\p{{L}}{{2}})(?i:{morph})\.?\s+{_HNUM}{_END}"
+        rf"|(?<=\p{{L}}\.?\s)(?i:{alone})\.?\s+{_HNUM}{_END}"
+    )
+    street_nums = (
+        rf"(?<![\w.,/:$#-])\d{{1,6}}\s+(?:{_CAPW}\s+){{0,3}}[\p{{Lu}}][\p{{L}}\p{{M}}'’-]{{2,}}\.?\s+"
+        rf"{_HNUM}{_END}(?!\s?(?i:mg|mcg|ml|g|kg|lbs?|units?|%|mm|cm|min|hrs?|am|pm)\b)"
+    )
+    after_trigger = (
+        rf"(?i:\b(?:{triggers}))(?:\s*:)?[\s>]+(?:the\s+)?"
+        rf"(?P<a>(?:{_NUM}\s+){{0,2}}(?:{_W}\s+){{0,5}}{_W}\s+{_HNUM}{_END}"
+        rf"|(?:{_NUM}\s+){{1,2}}(?:{_W}\s+){{0,3}}{_W}(?=\n|,|\s*$|\s+(?:{_UNIT_ANY}|{_UNIT_CAP}))|{_W}\s+{_W}(?=\s+(?i:street|st\b)))"
+    )
+    corner = rf"(?i:the\s+)?(?i:corner of)\s+[^\n?!]{{3,60}}?\s+and\s+(?:{_W}\s+){{0,3}}{_W}"
+    street_named = (
+        rf"(?<=\b(?i:on|at|off|near|along|down|up|to|from|of|in)\s+)(?:{_CAPW}\s+){{1,3}}"
+        rf"(?i:{_alt(data['strong_suffixes'])})\.?(?![\w])"
+    )
+    zip_context = (
+        rf"(?i:\b(?:zip|zip code|zipcode|postal code|post ?code))(?:\s*(?:is|:|#|=))?\s*"
+        rf"(?P<z>{postal}){_END}"
+    )
+    state_zip = (
+        rf"(?<![\w])(?:{states})\.?,?\s+(?:\d{{5}}(?:-\d{{4}})?|[A-Z]\d[A-Z] ?\d[A-Z]\d){_END}"
+    )
+    city_zip = (
+        rf"(?<=\bin\s+)(?:(?:{_W}|[A-Z])\s+){{1,4}}(?P<z>\d{{5}}|(?!(?:19|20)\d\d\b)\d{{4}}"
+        rf"|\d{{3}} \d{{2}}|\d{{4}}-\d{{3}}|\d{{2}}-\d{{3}}){_END}(?=\s+(?:in|to|for|and|,|\.))"
+    )
+    city = rf"(?:{_W}|[A-Z]|\(\w+\))"
+    line_break = r"[ \t]*(?:,[ \t]*)?(?:\n[\s>?]*){1,2}[ \t]*|[ \t]*,[ \t]*"
+    city_end = rf"(?=[ \t]*(?:[,\n]|$|[.?!](?:\s|$)|\s\d|\s(?:{states})\b))"
+    tail = (
+        rf"(?:(?:{line_break}|[ \t]+)(?:{unit}|{box}|(?:{states}|nan)(?![\w])|{postal}{_END})"
+        rf"|(?:{line_break})(?:{city})(?:[ -]{city}){{0,3}}{city_end}"
+        rf"|[ \t]+{_CAPW}(?:[ -](?:{_CAPW}|{_PARTICLES})){{0,3}}"
+        rf"(?=[ \t]*(?:[,\n]|\s\d|\s(?:{states})\b)))"
+    )
+    gate_words = "|".join(
+        sorted({re.escape(w.rstrip(".")) for w in [*data["prefixes"], *data["units"],
+                                                    *data["strong_suffixes"], *data["standalone"]]},
+               key=len, reverse=True)
+    )
+    suffix_words = "|".join(re.escape(w) for w in data["suffixes"])
+    # run on the lower-cased text, case-sensitively: re's IGNORECASE alternations are slow
+    gate_low = re.compile(
+        rf"\b(?:{gate_words})\b\.?\s*#?\s*\d|\d\s+(?:[^\W\d_]+\s+){{0,3}}(?:{gate_words}"
+        rf"|{suffix_words})\b|\bis (?:at|on)\b|\bin\s+(?:[^\W\d_]+\s+){{1,4}}\d{{3}}"
+        rf"|(?:{'|'.join(re.escape(m) for m in data['morphemes'])})\.?\s+\d"
+        rf"|\b(?:zip|postal|post ?code|corner of|p\.?\s?o\.?\s?box|[apfd]po|psc|address"
+        rf"|lives?|living|located|moved|sent|send|meet|return)\b"
+    )
+    gate = re.compile(
+        r"\d{1,6}\s+[A-Z][^\W\d_]{2,}\s+(?:[A-Z][^\W\d_]*\s+){0,3}\d"
+        r"|\b[A-Z]{2}\.?,?\s+\d{5}\b|\bis (?:at|on)\b|\bin\s+(?:[^\W\d_]+\s+){1,4}\d{3}"
+        r"|[A-Z][^\W\d_]+\s+(?:Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Boulevard|Blvd|Drive|Dr"
+        r"|Highway|Hwy|Parkway|Pkwy|Terrace|Turnpike)\b"
+    )
+    fac = "|".join(sorted((re.escape(f) for f in data["facilities"]), key=len, reverse=True))
+    facility = regex.compile(
+        rf"(?:(?:St\.?|Saint)\s+[\p{{Lu}}][\p{{L}}]+(?:['’]s)?"
+        rf"|(?:[\p{{Lu}}][\p{{L}}'’.-]+\s+){{1,3}}(?:{fac}))(?:\s+\d{{1,3}})?(?![\w'’])"
+    )
+    return {
+        "facility": facility,
+        "facility_gate": re.compile(rf"\b(?:{fac}|St\.? [A-Z]|Saint [A-Z])"),  # type: ignore[dict-item]
+        "gate": gate,  # type: ignore[dict-item]
+        "gate_low": gate_low,  # type: ignore[dict-item]
+        "morph": regex.compile(street_morph),
+        "strict": regex.compile(rf"{street_us}|{street_nums}|{street_named}"),
+        "free": regex.compile(
+            rf"{street_prefix}|{corner}|(?<![\w#]){unit_word}|(?<![\w]){box}"
+            rf"|{state_zip}"
+        ),
+        "trigger": regex.compile(after_trigger),
+        "zip": regex.compile(rf"{zip_context}|{city_zip}"),
+        "tail": regex.compile(tail),
+    }
+
+
+_PLAIN_SUFFIXES = frozenset(
+    {"street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "blvd", "boulevard"}
+)
+
+
+def _plausible(text: str, s: int, e: int, *, cased: bool = True) -> bool:
+    """Reject street-shaped phrases that are sentences ("3 patients walk")."""
+    words = regex.findall(r"[\p{L}][\p{L}\p{M}'’-]*", text[s:e])
+    if not words:
+        return True
+    if any(_STOP.match(w) for w in words[:-1]):
+        return False
+    if not cased or any(w[0].isupper() or not w.isascii() for w in words):
+        return True
+    return len(words) >= 2 and words[-1].lower() in _PLAIN_SUFFIXES
+
+
+def _grow(text: str, end: int) -> int:
+    """Extend an address over the city, state, country and postal code lines after it."""
+    tail = _patterns()["tail"]
+    for _ in range(8):
+        m = tail.match(text, end)
+        if not m or m.end() <= end:
+            break
+        word = text[m.start():m.end()].strip(" \t\n,>?")
+        if _STOP.match(word) or word.lower() == "and":
+            break
+        end = m.end()
+    return end
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+@cache
+def _gate_sets() -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+    data = load_data("identifiers")["address"]
+    words = {w.rstrip(".").lower() for w in [*data["prefixes"], *data["units"],
+                                             *data["strong_suffixes"], *data["standalone"]]}
+    words |= {"zip", "postal", "postcode", "corner", "box", "po", "apo", "fpo", "dpo", "psc"}
+    triggers = {"address", "lives", "live", "living", "located", "moved", "sent", "send", "meet",
+                "return"}
+    return frozenset(words), frozenset(triggers | set(data["suffixes"])), tuple(data["morphemes"])
+
+
+def _gated(text: str) -> bool:
+    """Whether the lower-case gate is worth running: a street word, or a digit and a trigger."""
+    words, with_digit, morphs = _gate_sets()
+    toks = set(_TOKEN.findall(text.lower()))
+    if toks & words:
+        return True
+    if not any(c.isdigit() for c in text):
+        return False
+    return bool(toks & with_digit) or any(t.endswith(morphs) for t in toks)
+
+
+def find_addresses(text: str) -> list[Span]:
+    """GEO spans for addresses and postal codes, merged into blocks."""
+    if not text:
+        return []
+    pats = _patterns()
+    spans: list[tuple[int, int]] = []
+    if pats["facility_gate"].search(text):
+        spans += [(m.start(), m.end()) for m in pats["facility"].finditer(text)]
+    wins = windows(text, pats["gate"], 80, 160)
+    if _gated(text):
+        wins = sorted(wins + windows(text.lower(), pats["gate_low"], 80, 160))
+    if not wins and not spans:
+        return []
+    for m in finditer_in(pats["strict"], text, wins):
+        if _plausible(text, m.start(), m.end()):
+            spans.append((m.start(), m.end()))
+    spans += [(m.start(), m.end()) for m in finditer_in(pats["free"], text, wins)]
+    for m in finditer_in(pats["morph"], text, wins):
+        head = text[max(0, m.start() - 40) : m.start()]
+        back = _BACK.search(head)
+        spans.append((m.start() - (len(head) - back.start() if back else 0), m.end()))
+    if any(c.isdigit() for c in text):
+        for m in finditer_in(pats["trigger"], text, wins):
+            if _plausible(text, m.start("a"), m.end("a"), cased=False):
+                spans.append((m.start("a"), m.end("a")))
+        for m in finditer_in(pats["zip"], text, wins):
+            spans.append((m.start("z"), m.end("z")))
+    if not spans:
+        return []
+    spans.sort()
+    out: list[Span] = []
+    cur_s, cur_e = spans[0][0], _grow(text, spans[0][1])
+    for s, e in spans[1:]:
+        if s <= cur_e + 2 or regex.fullmatch(r"[\s,>?]*", text[cur_e:s]):
+            cur_e = max(cur_e, _grow(text, e))
+        else:
+            out.append(("GEO", cur_s, cur_e))
+            cur_s, cur_e = s, _grow(text, e)
+    out.append(("GEO", cur_s, cur_e))
+    return out

@@ -1,0 +1,140 @@
+"""The word lists behind name detection, loaded once: names, common words, public figures, staff."""
+
+from __future__ import annotations
+
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import regex
+
+# Titles and forms of address that make the next capitalised word a name ("Mr. Novak", "Mrs. K",
+# "Baby Liam", "Lt. Mike Alvarez", "Councilman Hayes").
+TITLES = frozenset("""
+mr mrs ms miss mx mister madam dr doctor prof professor lt sgt capt captain col cpl gen rev fr
+sir dame baby aunt auntie uncle officer coach nurse judge senator councilman councilwoman
+councillor mayor governor rep sen pastor rabbi imam deacon sr jr grandma grandpa granny
+""".split())
+# Words before a place or a facility ("St. John's", "Lake Michigan", "Mount Sinai").
+PLACE_PREFIXES = frozenset("""
+st ste saint san santa lake mount mt fort ft port new rua rue via avenida av avda strada paseo
+calle carrera camino rambla largo piazza viale vicolo ul ulica box
+""".split())
+# Words after a capitalised word that make it a place or an organisation ("Chatham High",
+# "Springfield Memorial", "Jackson County").
+PLACE_SUFFIXES = frozenset("""
+high school elementary middle academy college university institute hospital memorial medical
+clinic center centre health healthcare county city town township village street road rd
+avenue ave ln drive boulevard blvd ct place plaza square park parkway highway
+hwy bridge station airport library church cathedral chapel stadium arena hall mall market
+foundation fund inc llc ltd corp co company group partners associates bank insurance pharmacy
+labs lab river lake beach bay valley heights hills mountain falls springs island islands
+parks department dept fire police gazette times post tribune news weekly daily review journal
+box terrace close crossroad crossroads crossing union prairie turnpike gateway bypass flat flats
+loop forge forges point pass cove coves trafficway expressway freeway junction route vej gate
+gata katu utca tér strasse straße gasse weg laan straat
+""".split())
+# Months, weekdays, holidays and similar calendar words are never names in this sense.
+CALENDAR = frozenset("""
+january february march april may june july august september october november december jan feb
+mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
+mon tue tues wed thu thur thurs fri sat sun christmas easter halloween thanksgiving hanukkah
+kwanzaa diwali ramadan eid passover
+english greek french german spanish italian dutch polish czech danish swedish norwegian finnish
+irish scottish welsh american british chinese japanese korean russian portuguese brazilian mexican
+canadian hungarian turkish arabic hebrew latin african asian european indian
+bot user admin iban
+""".split())
+# Lower-case name particles that may sit inside a full name ("Ludwig van Beethoven").
+PARTICLES = frozenset(
+    "van von der den de del della di da dos das du le la bin ibn al el ter ten".split())
+
+_SPLIT = regex.compile(r"[\s,]+")
+_CREDENTIAL = regex.compile(r"^(?:[A-Z]{2,5}(?:-[A-Z])?|Ph\.?D|M\.?D|D\.?O|R\.?N|N\.?P|PA-C)\.?$")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its accents, for list lookups."""
+    low = text.lower()
+    if low.isascii():
+        return low
+    decomposed = unicodedata.normalize("NFKD", low)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _read_list(name: str) -> frozenset[str]:
+    text = resources.files("bedside.guard").joinpath("data", name).read_text(encoding="utf-8")
+    # The build script writes words already folded, so loading is a plain split.
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
+
+
+@dataclass(frozen=True, slots=True)
+class NameLists:
+    first: frozenset[str]
+    last: frozenset[str]
+    common: frozenset[str]  # words whose word sense outweighs any name sense
+
+
+@cache
+def name_lists() -> NameLists:
+    """Load the shipped name and common-word lists (see data/NOTICE-names.md)."""
+    return NameLists(_read_list("names_first.txt"), _read_list("names_last.txt"),
+                     _read_list("words_common.txt") | CALENDAR)
+
+
+@dataclass(frozen=True, slots=True)
+class PublicFigures:
+    full: frozenset[str]  # folded full names, "jonas salk"
+    alone: frozenset[str]  # folded distinctive surnames, "osler"
+
+
+def _name_key(text: str) -> str:
+    words = [w for w in regex.findall(r"[\p{L}\p{M}]+", fold(text)) if w not in TITLES]
+    return " ".join(words)
+
+
+@cache
+def public_figures() -> PublicFigures:
+    """Load data/names_public.toml: public figures and historical physicians."""
+    raw = resources.files("bedside.guard").joinpath("data", "names_public.toml").read_bytes()
+    data = tomllib.loads(raw.decode("utf-8"))
+    full: set[str] = set()
+    alone: set[str] = set()
+    for entry in data["figures"]:
+        key = _name_key(entry["name"])
+        full.add(key)
+        if entry.get("alone"):
+            alone.add(key.split()[-1])
+    return PublicFigures(frozenset(full), frozenset(alone))
+
+
+def is_public(text: str) -> bool:
+    """True when `text` names a listed public figure ("Dr. Jonas Salk", "Osler", "Fauci")."""
+    key = _name_key(text.removesuffix("'s").removesuffix("’s"))
+    if not key:
+        return False
+    figures = public_figures()
+    if key in figures.full:
+        return True
+    words = key.split()
+    if len(words) == 1:
+        return words[0] in figures.alone
+    # "John Snow" must match in full; "Anthony S. Fauci" drops the middle initial.
+    trimmed = " ".join(w for w in words if len(w) > 1)
+    return trimmed in figures.full or (words[-1] in figures.alone and len(words) <= 3)
+
+
+@cache
+def staff_names(staff: tuple[str, ...]) -> tuple[frozenset[str], ...]:
+    """Each staff member's folded name words, titles and credentials removed."""
+    people: list[frozenset[str]] = []
+    for entry in staff:
+        head = entry.split(",")[0]
+        words = [w.strip(".") for w in _SPLIT.split(head) if w]
+        keep = [fold(w) for w in words
+                if w and fold(w) not in TITLES and not _CREDENTIAL.match(w) and w[0].isalpha()]
+        if keep:
+            people.append(frozenset(keep))
+    return tuple(people)

@@ -1,0 +1,149 @@
+"""Contact identifiers: email, URL, IP and phone/fax (Safe Harbor (D), (E), (F), (N), (O)).
+
+See ../shared/domain/hipaa.md. Each finder reads the normalised text layer and returns
+(type, start, end) in that layer's offsets.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cache
+
+import phonenumbers
+import regex
+
+from bedside.guard.lexicon import load_data
+
+Span = tuple[str, int, int]
+
+# Top-level domains accepted on a bare domain ("microsoft.com"); a scheme or www. accepts any.
+_TLDS = (
+    "com|org|net|edu|gov|mil|int|io|co|us|uk|ca|au|nz|ie|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|"
+    "is|pl|cz|sk|hu|pt|br|mx|ar|cl|il|in|jp|cn|kr|ru|ua|gr|tr|za|eu|info|biz|me|tv|ly|app|dev|"
+    "ai|health|care|clinic|doctor|hospital|md|site|online|store|shop|blog|news|page|link|xyz|"
+    "example|social|org\\.uk|co\\.uk|co\\.il|com\\.au|com\\.br"
+)
+_EMAIL = regex.compile(
+    r"(?<![\w.+-])[\w.+%-]+@(?:[\w-]+\.)+(?:xn--[\w-]+|[^\W\d_]{2,})(?![\w@]|\.[\w])",
+)
+_URL = regex.compile(
+    r"(?:(?<![\w@/.-])(?:https?|ftp)://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]"
+    r"|(?<![\w@/.-])www\.(?:[\w-]+\.)+[a-z]{2,}(?:[/?#][^\s<>\"']*[^\s<>\"'.,;:!?)])?"
+    rf"|(?<![\w@/.-])(?:[a-z0-9][\w-]*\.)+(?:{_TLDS})(?![\w.-]|\.\w)"
+    r"(?:[/?#][^\s<>\"']*[^\s<>\"'.,;:!?)])?)",
+    regex.IGNORECASE,
+)
+_IPV4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w])")
+_IPV6 = regex.compile(
+    r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
+    r"(?:%\w+)?(?![\w:]|\.\w)"
+)
+# A run of digit groups that could be a phone number: "+1 (415) 555-0132 x12", "0490 39 07 81".
+_PHONE = regex.compile(
+    r"(?<![\d_+/.:-]|\d[ -])(?:\+\s?\d{1,3}[\s.-]?(?:\(0\)\s?)?)?(?:\(\d{1,5}\)\s?)?"
+    r"\d{1,5}(?:[ .-]\d{1,5}|\d){2,}(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?"
+    r"(?![\w/]|[.-]\d|[:,]\d\d)"
+    r"|(?<![\w+/.:-])\(\d{2,5}\)\s?\d{2,5}(?:[ .-]?\d{2,5}){0,3}(?![\w/]|[.-]\d)",
+    regex.IGNORECASE,
+)
+_NANP = regex.compile(
+    r"^(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?$",
+    regex.IGNORECASE,
+)
+_EXT = regex.compile(r"\s?(?:x|ext\.?|extension)\s?\d+$", regex.IGNORECASE)
+_SSN_SHAPE = regex.compile(r"^\d{3}([ .-]?)\d{2}\1\d{4}$")
+_DATE_SHAPE = regex.compile(
+    r"^(?:\d{1,2}[.-]\d{1,2}[.-](?:\d{2}|\d{4})|\d{4}-\d\d-\d\d|(?:19|20)\d\d)$"
+)
+
+
+@cache
+def _context() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    words = load_data("identifiers")["context"]["phone"]
+    alt = "|".join(sorted((regex.escape(w) for w in words), key=len, reverse=True))
+    before = regex.compile(rf"\b(?:{alt})\b[^\d\n]{{0,30}}$", regex.IGNORECASE)
+    after = regex.compile(
+        r"^[\s\\,-]{0,3}(?:office|fax|mobile|cell|home|work|desk|direct)\b", regex.IGNORECASE
+    )
+    fax = regex.compile(r"(?:\bfax\b[^\d\n]{0,12}$)", regex.IGNORECASE)
+    return before, after, fax
+
+
+def find_emails_urls(text: str) -> list[Span]:
+    """EMAIL and URL spans."""
+    out: list[Span] = []
+    if "@" in text:
+        out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
+    if "." in text:
+        emails = [(s, e) for _, s, e in out]
+        for m in _URL.finditer(text):
+            if not any(s <= m.start() < e for s, e in emails):
+                out.append(("URL", m.start(), m.end()))
+    return out
+
+
+def find_ips(text: str) -> list[Span]:
+    """IPv4 and IPv6 addresses that parse as such."""
+    out: list[Span] = []
+    if "." in text:
+        for m in _IPV4.finditer(text):
+            try:
+                ipaddress.IPv4Address(m.group())
+            except ValueError:
+                continue
+            out.append(("IP", m.start(), m.end()))
+    if text.count(":") >= 2:
+        for m in _IPV6.finditer(text):
+            addr = m.group().split("%", 1)[0]
+            if addr.count(":") < 2:
+                continue
+            try:
+                ipaddress.IPv6Address(addr)
+            except ValueError:
+                continue
+            out.append(("IP", m.start(), m.end()))
+    return out
+
+
+def _international(digits: str) -> bool:
+    try:
+        num = phonenumbers.parse("+" + digits, None)
+    except phonenumbers.NumberParseException:
+        return False
+    return bool(phonenumbers.is_possible_number(num))
+
+
+def find_phones(text: str) -> list[Span]:
+    """PHONE and FAX spans: NANP shapes, +international, and national formats in context."""
+    before, after, fax = _context()
+    out: list[Span] = []
+    for m in _PHONE.finditer(text):
+        s, e = m.start(), m.end()
+        cand = m.group()
+        digits = "".join(c for c in _EXT.sub("", cand) if c.isdigit())
+        n = len(digits)
+        if n < 7 or n > 15 or _SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand):
+            continue
+        grouped = any(c in cand for c in " .-()")
+        head = text[max(0, s - 40) : s]
+        tail = text[e : e + 12]
+        context = bool(before.search(head) or after.match(tail))
+        if cand.startswith("+"):
+            ok = _international(digits)
+        elif _NANP.match(cand):
+            ok = True
+        elif grouped and n >= 11 and _NANP.match(cand[-12:] if "(" not in cand else cand):
+            ok = True
+        elif grouped and n >= 11 and _international(digits):
+            ok = context or cand.count(" ") + cand.count("-") >= 2
+        else:
+            # national formats ("0490 39 07 81", "78 651 450") or bare digits need context,
+            # except a trunk-prefixed number in three or more groups
+            groups = len(regex.split(r"[ .()-]+", cand.strip("()")))
+            ok = context or (digits[0] == "0" and groups >= 3 and n >= 8)
+        if not ok:
+            continue
+        kind = "FAX" if fax.search(text[max(0, s - 15) : s]) or tail.lower().lstrip(
+            " \\,-").startswith("fax") else "PHONE"
+        out.append((kind, s, e))
+    return out

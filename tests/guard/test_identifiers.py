@@ -1,0 +1,167 @@
+"""Identifier recognisers: spans, types, the practice's own details and overlap resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from bedside.guard.context import Practice
+from bedside.guard.dates import is_year_only
+from bedside.guard.identifiers import find_entities
+from bedside.guard.normalize import normalize
+from bedside.guard.numbers import luhn
+
+PRACTICE = Practice(
+    name="Harbor Family Care",
+    phones=("(555) 010-2000",),
+    emails=("hello@harborfc.example",),
+    addresses=("120 Harbor Road, Springfield, IL 62704",),
+    websites=("https://harborfc.example",),
+)
+
+
+def _found(text: str, practice: Practice = PRACTICE) -> list[tuple[str, str]]:
+    return [(e.type, e.text) for e in find_entities(normalize(text), practice) if e.type != "NAME"]
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "span"),
+    [
+        ("call her at (555) 304-8821 tonight", "PHONE", "(555) 304-8821"),
+        ("ring me on +44 20 7946 0958 pls", "PHONE", "+44 20 7946 0958"),
+        ("mobile: 0490 39 07 81", "PHONE", "0490 39 07 81"),
+        ("They're not answering at 78 651 450", "PHONE", "78 651 450"),
+        ("Fax: 312-555-0199", "FAX", "312-555-0199"),
+        ("mail me at jo.smith+x@example.org today", "EMAIL", "jo.smith+x@example.org"),
+        ("SSN 412-38-9920 on file", "SSN", "412-38-9920"),
+        ("tax id 911-70-1234", "SSN", "911-70-1234"),
+        ("card 4111 1111 1111 1111 declined", "ACCOUNT", "4111 1111 1111 1111"),
+        ("iban DE89 3704 0044 0532 0130 00 ok", "ACCOUNT", "DE89 3704 0044 0532 0130 00"),
+        ("patient with account #LFM-220847 please call", "ACCOUNT", "LFM-220847"),
+        ("mrn 00482913, recurrent hypercalcemia", "MRN", "00482913"),
+        ("pulled up chart #5521907 again", "MRN", "5521907"),
+        ("Member ID BCX448210937 denied", "HEALTH_PLAN_ID", "BCX448210937"),
+        ("group 00917 on the form", "HEALTH_PLAN_ID", "00917"),
+        ("medicare 1EG4-TE5-MK73", "HEALTH_PLAN_ID", "1EG4-TE5-MK73"),
+        ("DEA number AB1234563 on the script", "LICENSE", "AB1234563"),
+        ("the truck with plate IL 8KX 442 again", "VEHICLE", "IL 8KX 442"),
+        ("VIN 1HGCM82633A004352 from the crash", "VEHICLE", "1HGCM82633A004352"),
+        ("pacemaker serial PJN612345H noisy", "DEVICE_ID", "PJN612345H"),
+        ("MAC 00:1A:2B:3C:4D:5E", "DEVICE_ID", "00:1A:2B:3C:4D:5E"),
+        ("logged from 10.0.0.12 twice", "IP", "10.0.0.12"),
+        ("donate at gofundme.example/kayla-fight 💛", "URL", "gofundme.example/kayla-fight"),
+        ("see https://example.org/a?b=1.", "URL", "https://example.org/a?b=1"),
+        ("we scanned her fingerprints", "BIOMETRIC", "fingerprints"),
+        ("a 94-year-old with sepsis", "AGE_OVER_89", "94-year-old"),
+        ("ninety-one years old and sharp", "AGE_OVER_89", "ninety-one years old"),
+        ("her 100th birthday party", "AGE_OVER_89", "100th birthday"),
+        ("92 y/o M with CP", "AGE_OVER_89", "92 y/o"),
+        ("confirmed for Thursday 3/21 at 10:15am.", "DATE", "Thursday 3/21 at 10:15am"),
+        ("DOB 03/14/1941", "DATE", "03/14/1941"),
+        ("seen on March 3, 2024 in clinic", "DATE", "March 3, 2024"),
+        ("came in at 3:12 this morning", "DATE", "3:12 this morning"),
+        ("rolled in at 2am with a fork", "DATE", "2am"),
+        ("admitted yesterday", "DATE", "yesterday"),
+        ("born on Christmas Eve", "DATE", "Christmas Eve"),
+        ("closed Dec 24-25 for the holidays", "DATE", "Dec 24-25"),
+        ("coming to us since 1978, still", "DATE", "1978"),
+        ("drove out to 418 Birch Lane after clinic", "GEO", "418 Birch Lane"),
+        ("she lives at Hammarvägen 15 now", "GEO", "Hammarvägen 15"),
+        ("moved to Rue de Piétrain 371", "GEO", "Rue de Piétrain 371"),
+        ("Suite 727 on the 3rd floor", "GEO", "Suite 727"),
+        ("send it to PO Box 149", "GEO", "PO Box 149"),
+        ("Springfield, IL 62704 is home", "GEO", "IL 62704"),
+        ("crash on Maple Street last week", "GEO", "Maple Street"),
+        ("my zip code is 60614", "GEO", "60614"),
+    ],
+)
+def test_finds(text: str, etype: str, span: str) -> None:
+    assert (etype, span) in _found(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "etype"),
+    [
+        ("baby was 9 lb 2 oz at birth", "DATE"),
+        ("a quick 15-minute visit and a 2-week check", "DATE"),
+        ("CHA2DS2-VASc of 5, anticoagulate", "DATE"),
+        ("101° fever for 30 days", "DATE"),
+        ("BP 120/80 and pain 3/10", "DATE"),
+        ("open 24/7 for you", "DATE"),
+        ("we treated 2000 patients", "DATE"),
+        ("you may call us", "DATE"),
+        ("she is 89 years old", "AGE_OVER_89"),
+        ("a 67F with a cough", "AGE_OVER_89"),
+        ("ratio 1:2:3:4 and version 1.2.3", "IP"),
+        ("card 4012-8888-8888-1882 bounced", "ACCOUNT"),
+        ("take 2 Tylenol 500 mg", "GEO"),
+        ("during the night shift 3 patients walk", "GEO"),
+        ("exam room 4 this morning", "GEO"),
+        ("NPI 1245319599", "PHONE"),
+        ("NPI 1245319599", "LICENSE"),
+        ("SSN 078-05-1120 is the Woolworth sample", "SSN"),
+    ],
+)
+def test_does_not_find(text: str, etype: str) -> None:
+    assert [t for t, _ in _found(text) if t == etype] == []
+
+
+def test_spans_point_into_original_text() -> None:
+    text = "Ｃall (555)\u200b 304-8821 or mail ＡＢ@example.com"
+    for e in find_entities(normalize(text), Practice()):
+        assert text[e.start : e.end] == e.text
+    types = {e.type for e in find_entities(normalize(text), Practice())}
+    assert {"PHONE", "EMAIL"} <= types
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "own"),
+    [
+        ("call us at 555.010.2000 to book", "PHONE", True),
+        ("call 555-771-0392 back", "PHONE", False),
+        ("write HELLO@harborfc.example", "EMAIL", True),
+        ("or billing@harborfc.example", "EMAIL", True),
+        ("from tomhunts@example.com", "EMAIL", False),
+        ("book at harborfc.example/book", "URL", True),
+        ("visit www.harborfc.example", "URL", True),
+        ("see other.example/x", "URL", False),
+        ("find us at 120 Harbor Road", "GEO", True),
+        ("she lives at 418 Birch Lane", "GEO", False),
+    ],
+)
+def test_own_details(text: str, etype: str, own: bool) -> None:
+    ents = [e for e in find_entities(normalize(text), PRACTICE) if e.type == etype]
+    assert ents and all(e.own is own for e in ents)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        ("https://example.org/call/5553048821", "URL", "PHONE"),
+        ("at 1977 Birch Lane", "GEO", "DATE"),
+        ("mail bob2001@example.com", "EMAIL", "DATE"),
+    ],
+)
+def test_overlaps_resolved(text: str, kept: str, dropped: str) -> None:
+    types = [t for t, _ in _found(text)]
+    assert kept in types and dropped not in types
+
+
+def test_sorted_and_deduplicated() -> None:
+    ents = find_entities(normalize("Seen 3/21/2024, call 312-555-0199, 3/21/2024 again"), Practice())
+    keys = [(e.start, e.end, e.type) for e in ents]
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
+    assert all(a.end <= b.start for a, b in zip(ents, ents[1:], strict=False))
+
+
+@pytest.mark.parametrize(
+    ("text", "year_only"), [("1978", True), ("since 1978", True), ("3/21", False), ("today", False)]
+)
+def test_is_year_only(text: str, year_only: bool) -> None:
+    assert is_year_only(text) is year_only
+
+
+@pytest.mark.parametrize(
+    ("digits", "ok"), [("4111111111111111", True), ("4111111111111112", False), ("0", True)]
+)
+def test_luhn(digits: str, ok: bool) -> None:
+    assert luhn(digits) is ok

@@ -1,0 +1,167 @@
+"""Personal names: true and false cases with exact spans, staff as own, public figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from bedside.guard.context import Practice
+from bedside.guard.names import find_names, is_public_name
+from bedside.guard.normalize import normalize
+
+PRACTICE = Practice(
+    name="Lakeside Family Medicine",
+    staff=("Dr. Anita Patel", "Dr. Marcus Lee", "Kim Ortiz, RN", "Jamal Brooks, PA-C"),
+)
+
+
+def names(text: str, practice: Practice = PRACTICE) -> list[tuple[str, bool]]:
+    found = find_names(normalize(text), practice)
+    for e in found:
+        assert e.type == "NAME"
+        assert text[e.start:e.end] == e.text
+    return [(e.text, e.own) for e in found]
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    return [(e.start, e.end) for e in find_names(normalize(text), PRACTICE)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # full names, titled names, initials
+        ("Does anyone know how to reach Darnell Wright? He left his meter.", ["Darnell Wright"]),
+        ("Shout-out to our patient Lt. Mike Alvarez of the fire station!", ["Mike Alvarez"]),
+        ("Mr. Novak, we can't refill that without a visit.", ["Novak"]),
+        ("Posting this pic of Mrs. K's heel wound.", ["K"]),
+        ("Thanks for the 5 stars, Marcus T.! Feel better!", ["Marcus T"]),
+        ("Selfie with my favorite patient! Miss Dorothy, you are a star.", ["Dorothy"]),
+        ("Look who came back! Baby Liam spent six weeks in the NICU.", ["Liam"]),
+        ("Sat with the Okafor family last night.", ["Okafor"]),
+        ("Caught a baby boy for the Hendricks family this morning.", ["Hendricks"]),
+        # first names alone, greetings, vocatives
+        ("Marisol just hit six months smoke-free.", ["Marisol"]),
+        ("Thank you, Greg! See you at your follow-up.", ["Greg"]),
+        ("Hi Sandra, we're so sorry you waited.", ["Sandra"]),
+        ("Denise, I remember your visit.", ["Denise"]),
+        ("Hi Vinicio, I'm contacting you about a problem.", ["Vinicio"]),
+        ("My name is Rubija and I need help.", ["Rubija"]),
+        ('"I\'m glad to hear that," says Iwase.', ["Iwase"]),
+        # common words that are names only with evidence
+        ("Mr. Young was back today.", ["Young"]),
+        ("We sent flowers to Will Jansen and his wife.", ["Will Jansen"]),
+        # lower case and messy text
+        ("saw mrs garcia today, she's doing great", ["garcia"]),
+        ("thx jenny! see u soon", ["jenny"]),
+        ("eva kleist lives down the road", ["eva kleist"]),
+        # names inside web addresses
+        ("Please help: gofundme.example/kayla-strong-fight", ["kayla"]),
+        # international names and address blocks
+        ("Krisztián Szöllösy listed his top 20 songs.", ["Krisztián Szöllösy"]),
+        ("Name: Iva D. Grusová\nAddress: PSC 6695, Box 2353", ["Iva D. Grusová"]),
+        ("Is there a better pop song? Kadiev and Adams were engineers.", ["Kadiev", "Adams"]),
+    ],
+)
+def test_finds_names(text: str, expected: list[str]) -> None:
+    assert [t for t, _ in names(text)] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Medicare Annual Wellness Visits are covered with no copay.",
+        "Ask us about Ozempic and other GLP-1 options.",
+        "Join us at the Springfield Community Health Fair on Saturday!",
+        "We'll be closed Tuesday and all of May.",
+        "Shout-out to our front desk team. Thank you! Happy Friday!",
+        "Wild night in the ER at Springfield Memorial last night.",
+        "Sat with the family at St. John's as their dad passed.",
+        "Congrats to the Chatham High volleyball team!",
+        "Will you get your flu shot? Hope so! Mark your calendars.",
+        "Grant applications for rural clinics open in April.",
+        "Finished the 1000-piece Starry Night puzzle this weekend.",
+        "Parking heads-up: road work on Harbor Road starts next week.",
+        "Billing questions now have their own inbox.",
+        "Greetings from Cancún! Margaritas on the beach.",
+        "He lives at 6076 Piroska u. 97, Porto Alegre, RS.",
+        "To the lady in room 4: you are NOT welcome back.",
+        "Email the patient at mgz1984@example.com today.",
+        "",
+    ],
+)
+def test_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+def test_exact_spans_in_original_text() -> None:
+    text = "Hi Sandra, Mr. Hal Burton and Baby Liam say hi"
+    assert spans(text) == [(3, 9), (15, 25), (35, 39)]
+
+
+def test_spans_map_through_normalisation() -> None:
+    # A zero-width space and a full-width letter are removed or folded in the text layer;
+    # the span still points at the original characters.
+    text = "Thank you, G\u200bre\uff47!"
+    found = find_names(normalize(text), PRACTICE)
+    assert [(e.start, e.end) for e in found] == [(11, 16)]
+    assert found[0].text == "G\u200bre\uff47"
+
+
+def test_possessive_is_not_in_the_span() -> None:
+    assert names("Before and after: Jen's 6-month transformation.") == [("Jen", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Novak, as Dr. Patel explained during your visit", [("Novak", False),
+                                                                 ("Patel", True)]),
+        ("Join Kim Ortiz, RN, for a cooking demo.", [("Kim Ortiz", True)]),
+        ("Welcome to the team, Jamal Brooks, PA-C! Jamal joins us.",
+         [("Jamal Brooks", True), ("Jamal", True)]),
+        ("Thank you, Greg! Dr. Lee referred you.", [("Greg", False), ("Lee", True)]),
+        ("Kim says hi!", [("Kim", True)]),
+        ("Happy Doctors' Day to Dr. Anita Patel and Dr. Marcus Lee!",
+         [("Anita Patel", True), ("Marcus Lee", True)]),
+        ("Dr. Reynolds from cardiology never called back.", [("Reynolds", False)]),
+    ],
+)
+def test_staff_are_own(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert names(text) == expected
+
+
+def test_staff_depend_on_the_practice() -> None:
+    assert names("Kim says hi!", Practice()) == [("Kim", False)]
+    assert names("Dr. Patel explained it.", Practice()) == [("Patel", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "public"),
+    [
+        ("Hippocrates", True),
+        ("Osler", True),
+        ("William Osler", True),
+        ("Semmelweis", True),
+        ("Ignaz Semmelweis", True),
+        ("Anthony Fauci", True),
+        ("Fauci", True),
+        ("Jonas Salk", True),
+        ("Dr. Jonas Salk", True),
+        ("Virginia Apgar", True),
+        ("John Snow", True),
+        ("Snow", False),  # a common surname alone is not enough
+        ("Charles Best", True),
+        ("Best", False),
+        ("Ruth Ellison", False),
+        ("Darnell Wright", False),
+        ("", False),
+    ],
+)
+def test_public_figures(text: str, public: bool) -> None:
+    assert is_public_name(text) is public
+
+
+def test_historical_physician_is_found_and_public() -> None:
+    found = find_names(normalize("In 1854 Dr. John Snow mapped cholera deaths."), PRACTICE)
+    assert [e.text for e in found] == ["John Snow"]
+    assert is_public_name(found[0].text)
