@@ -147,7 +147,8 @@ def test_overlaps_resolved(text: str, kept: str, dropped: str) -> None:
 
 
 def test_sorted_and_deduplicated() -> None:
-    ents = find_entities(normalize("Seen 3/21/2024, call 312-555-0199, 3/21/2024 again"), Practice())
+    text = "Seen 3/21/2024, call 312-555-0199, 3/21/2024 again"
+    ents = find_entities(normalize(text), Practice())
     keys = [(e.start, e.end, e.type) for e in ents]
     assert keys == sorted(keys) and len(keys) == len(set(keys))
     assert all(a.end <= b.start for a, b in zip(ents, ents[1:], strict=False))

@@ -51,7 +51,7 @@ def test_limits_values_and_units() -> None:
 
 def test_limits_are_frozen_and_unknown_network_raises() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
-        limits("x").max_length = 1  # type: ignore[misc]
+        setattr(limits("x"), "max_length", 1)  # noqa: B010
     with pytest.raises(KeyError):
         limits("myspace")
 
@@ -191,7 +191,8 @@ def test_facebook_limit_is_uncertain_so_it_only_warns() -> None:
 def test_fits_exactly() -> None:
     for network in NETWORKS:
         text = "a" * limits(network).max_length
-        assert [f for f in check_platform(text, _on(network)) if f.rule == "platform.too_long"] == []
+        found = check_platform(text, _on(network))
+        assert [f for f in found if f.rule == "platform.too_long"] == []
 
 
 # --- hashtags -------------------------------------------------------------------------------
@@ -276,7 +277,8 @@ def test_link_shortener() -> None:
 
 def test_threads_refuses_more_than_five_links() -> None:
     links = " ".join(f"https://site{i}.org" for i in range(7))
-    found = [f for f in check_platform(links, _on("threads")) if f.rule == "platform.too_many_links"]
+    found = [f for f in check_platform(links, _on("threads"))
+             if f.rule == "platform.too_many_links"]
     assert len(found) == 1
     start = links.index("https://site5.org")
     assert (found[0].start, found[0].end, found[0].severity) == (start, len(links), "block")
@@ -291,3 +293,14 @@ def test_threads_refuses_more_than_five_links() -> None:
 def test_no_findings_without_a_known_network(network: str | None) -> None:
     text = "a" * 5000 + " #a #b #c #d #e #f #g https://bit.ly/x"
     assert check_platform(text, _on(network)) == []
+
+
+def test_shouting_hashtag_without_known_words_gets_generic_advice() -> None:
+    (f,) = check_platform("#QWERTYUIOP", _on("x"))
+    assert (f.rule, f.start, f.end) == ("platform.hashtag_readability", 0, 11)
+    assert "#HeartHealthMonth" in f.suggestion
+
+
+def test_limit_findings_cite_the_checked_source() -> None:
+    f = _too_long("a" * 281, "x")
+    assert limits("x").source in f.source and limits("x").checked in f.source

@@ -146,9 +146,9 @@ def _patterns() -> dict[str, regex.Pattern[str]]:
     )
     return {
         "facility": facility,
-        "facility_gate": re.compile(rf"\b(?:{fac}|St\.? [A-Z]|Saint [A-Z])"),  # type: ignore[dict-item]
-        "gate": gate,  # type: ignore[dict-item]
-        "gate_low": gate_low,  # type: ignore[dict-item]
+        "facility_gate": re.compile(rf"\b(?:{fac}|St\.? [A-Z]|Saint [A-Z])"),
+        "gate": gate,
+        "gate_low": gate_low,
         "morph": regex.compile(street_morph),
         "strict": regex.compile(rf"{street_us}|{street_nums}|{street_named}"),
         "free": regex.compile(

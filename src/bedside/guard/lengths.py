@@ -111,7 +111,6 @@ _JOINERS = "".join(
     for b in ("Extend", "ZWJ", "SpacingMark", "Prepend", "Regional_Indicator", "L", "V", "T")
 )
 _CLUSTERY = regex.compile(rf"[{_JOINERS}\r]")
-_CLUSTERY_OR_EMOJI = regex.compile(rf"[{_JOINERS}\r\p{{Extended_Pictographic}}]")
 _PICTO = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
 _GRAPHEME = regex.compile(r"\X")
 _MENTION = regex.compile(r"(?<![=/\w])@(?P<user>\w+(?:[.-]+\w+)*)@\w+(?:[.-]+\w+)*")
@@ -218,9 +217,11 @@ def _gap_measure(gap: str, net: NetworkLimits) -> int:
             part = gap[start : run.end()]
             n += _run_weight(part, net) - len(part) - len(heavy.findall(part))
         return n
-    joiners = _CLUSTERY_OR_EMOJI if net.emoji_as_bytes else _CLUSTERY
-    if (gap.isascii() and "\r" not in gap) or joiners.search(gap) is None:
-        return len(gap)
+    if (gap.isascii() and "\r" not in gap) or _CLUSTERY.search(gap) is None:
+        # every code point is its own cluster; Threads adds the extra bytes of each emoji
+        if not net.emoji_as_bytes:
+            return len(gap)
+        return len(gap) + sum(len(m.encode("utf-8")) - 1 for m in _PICTO.findall(gap))
     return sum(w for _, w in _gap_units(gap, net))
 
 

@@ -83,9 +83,24 @@ class Rule:
     def matches(self, norm: Normalized) -> Iterator[tuple[int, int]]:
         """Yield original-text spans where the rule matches."""
         sk = norm.skeleton
-        for m in self.pattern.finditer(sk.text):
-            if self.keeps(sk.text, m.start(), m.end()):
-                yield sk.span(m.start(), m.end())
+        for start, end in self.spans(sk.text):
+            yield sk.span(start, end)
+
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Yield kept [start, end) matches in `text` that start at a word boundary."""
+        pos, n = 0, len(text)
+        search = self.pattern.search
+        while pos <= n:
+            m = search(text, pos)
+            if m is None:
+                return
+            start, end = m.span()
+            if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                pos = start + 1  # inside a word: look again from the next character
+                continue
+            if self.keeps(text, start, end):
+                yield start, end
+            pos = end if end > start else end + 1
 
     def keeps(self, text: str, start: int, end: int) -> bool:
         """Apply `unless` and `near` to a match at [start, end) of the skeleton."""
@@ -114,7 +129,9 @@ def compile_fast(pattern: str) -> Pattern:
 
 
 def _alternation(patterns: list[str]) -> str:
-    return r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])"
+    # The left word boundary is checked in `Rule.spans`, not here: a leading look-behind stops
+    # `re` from skipping ahead to a literal first character, which is most of the speed.
+    return r"(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])"
 
 
 def _compile_rule(raw: dict[str, Any], where: str) -> Rule:
@@ -214,10 +231,9 @@ class RuleSet:
             rule = self.rules[i]
             if not rule.applies(context):
                 continue
-            for m in rule.pattern.finditer(text):
-                if rule.keeps(text, m.start(), m.end()):
-                    start, end = sk.span(m.start(), m.end())
-                    out.append((rule, start, end))
+            for s, e in rule.spans(text):
+                start, end = sk.span(s, e)
+                out.append((rule, start, end))
         return out
 
 

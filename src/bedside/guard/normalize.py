@@ -51,7 +51,7 @@ _LEET_WORD = regex.compile(
     r"[a-z0-9@$]*[a-z][a-z0-9@$]*(?![a-z0-9@$])"
 )
 # Two or more single letters split by spaces, dots, dashes or stars: "n o", "c.u.r.e", "f-r-e-e".
-_SPACED = regex.compile(r"(?<![\w*])[a-z](?:[ .\-_*·•]{1,2}[a-z](?![\w]))+")
+_SPACED = regex.compile(r"(?<![\w*'])[a-z](?:[ .\-_*·•]{1,2}[a-z](?![\w]))+")
 _SPACER = regex.compile(r"[ .\-_*·•]")
 # Cheap stdlib pre-checks: most posts have neither a digit touching a letter nor spaced letters.
 _LEET_HINT = re.compile(r"[a-z][0-9@$]|[0-9@$][a-z]")

@@ -30,8 +30,6 @@ from bedside.guard.lexicon import load_data
 
 __all__ = ["NetworkLimits", "check_platform", "limits", "measure"]
 
-# --- rules ----------------------------------------------------------------------------------
-
 _HASHTAG = regex.compile(r"(?<![\w&#＃/])[#＃](?P<tag>\w*[^\W\d_]\w*)")
 
 
@@ -79,10 +77,11 @@ def _finding(
         sev = "warn"
     values = {"network": net.name, "note": net.hashtag_note, **values}
     suggestion = rule.suggestion_generic if generic else rule.suggestion
+    source = f"{rule.source} ({net.source}, checked {net.checked})" if field else rule.source
     return Finding(
         rule=rid, category="platform", severity=sev, start=start, end=end,
         excerpt=text[start:end], message=rule.message.format_map(values).strip(),
-        suggestion=suggestion.format_map(values), source=rule.source,
+        suggestion=suggestion.format_map(values), source=source,
     )
 
 
@@ -150,11 +149,11 @@ def _hashtags(text: str, net: NetworkLimits, urls: list[tuple[int, int]]) -> lis
         ))
     for m in tags:
         tag = m.group("tag")
-        letters = sum(c.isalpha() for c in tag)
-        camel = _camel(tag) if tag.islower() or tag.isupper() else None
-        shouting = tag.isupper() and letters >= 8
-        run_together = tag.islower() and len(tag) >= 14 and camel is not None
-        if shouting or run_together:
+        shouting = tag.isupper() and sum(c.isalpha() for c in tag) >= 8
+        if not shouting and not (tag.islower() and len(tag) >= 14):
+            continue
+        camel = _camel(tag)
+        if shouting or camel is not None:  # a long lower-case tag may be one long word
             out.append(_finding(
                 "platform.hashtag_readability", text, m.start(), m.end(), net,
                 tag=tag, camel=camel or "", generic=camel is None,

@@ -1,0 +1,132 @@
+"""Risky advertising claims: each family flags the claim and leaves look-alike plain speech alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from bedside.guard.claims import check_claims
+from bedside.guard.context import Context
+from bedside.guard.findings import Finding
+from bedside.guard.normalize import normalize
+
+PRACTICE = Context(account="practice")
+
+
+def _flagged(text: str, context: Context = PRACTICE) -> list[Finding]:
+    """Claims findings at warn or block (what a reviewer must act on)."""
+    return [f for f in check_claims(normalize(text), context) if f.severity != "info"]
+
+
+# (text, rule id expected, excerpt the span must cover). Fresh sentences in messy styles across
+# specialties, not corpus lines.
+TRUE = [
+    ("our whitening is guarenteed to give u a hollywood smile", "claims.guarantee", "guarenteed"),
+    ("Results GUARANTEED or your money back!!", "claims.guarantee", "GUARANTEED"),
+    ("we promise you'll love your new nose", "claims.guarantee", "we promise you"),
+    ("100 percent success with our implants", "claims.guarantee", "100 percent success"),
+    ("this cream cures eczema for good", "claims.cure", "cures"),
+    ("tms permanently fixes depression", "claims.cure", "permanently fixes"),
+    ("our protocol can reverse type 2 diabetes in 90 days", "claims.cure", "reverse type 2 diabetes"),
+    ("get rid of acne forever w/ our peel", "claims.cure", "get rid of acne forever"),
+    ("braces are totally painless now!!", "claims.absolute_safety", "painless"),
+    ("zero downtime, zero side effects 🙌", "claims.absolute_safety", "zero downtime"),
+    ("the procedure is completely safe for everyone", "claims.absolute_safety", "completely safe"),
+    ("risk free lasik consults", "claims.absolute_safety", "risk free"),
+    ("Dr. Kim is the best plastic surgeon in Austin", "claims.superlative", "best plastic surgeon"),
+    ("voted #1 pediatric practice in the county", "claims.superlative", "voted #1"),
+    ("we're the top rated med spa around", "claims.superlative", "we're the top"),
+    ("world class smiles, every time", "claims.superlative", "world class"),
+    ("our laser works better than other clinics' lasers", "claims.comparative", "better than other clinics"),
+    ("unlike most dentists, we actually listen", "claims.comparative", "unlike most dentists"),
+    ("results like these are typical for our patients", "claims.testimonial", "results like these are typical"),
+    ("before & after pics from last month 😍", "claims.testimonial", "before & after"),
+    ("you could be our next success story", "claims.testimonial", "you could be our next"),
+    ("Sarah's 3-month transformation!!", "claims.testimonial", "transformation"),
+    ("a miracle serum for dark spots", "claims.miracle", "miracle"),
+    ("leave us a 5 star review and get 10% off your next visit", "claims.review_incentive",
+     "leave us a 5 star review and get"),
+    ("we'll waive your copay this month", "claims.copay_waiver", "waive your copay"),
+    ("boost your immunity with our vitamin drip", "claims.efficacy", "boost your immunity"),
+    ("look 10 years younger after one session", "claims.efficacy", "look 10 years younger"),
+    ("works for 90% of patients", "claims.efficacy", "works for 90% of"),
+    ("ask about board eligible surgeons", "claims.credential", "board eligible"),
+]
+
+FALSE = [
+    "We can't guarantee results, and anyone who does isn't being straight with you.",
+    "there's no cure for eczema yet but good skin care helps a lot",
+    "Researchers are still hoping for a cure.",
+    "Most people have no side effects beyond a sore arm for a day.",
+    "best practices for brushing: 2 min, twice a day",
+    "Do your best to get 7 hours of sleep.",
+    "The best way to prevent flu is the yearly shot.",
+    "Best time to apply sunscreen is 15 minutes before you go out.",
+    "Injuries are a leading cause of death in kids over 1.",
+    "Two doses of MMR are about 97% effective.",
+    "Walking after dinner is better than nothing!",
+    "no procedure is risk-free, so we talk through risks first",
+    "wash hands before and after meals",
+    "Our digital transformation means a new patient portal next month.",
+    "Join us for a free talk on blood pressure at the library.",
+    "The shot might sting a bit but it's over fast.",
+    "Kim makes the best banana bread in the building 🍌",
+    "Fluoride varnish can help prevent cavities in kids.",
+    "curing light for fillings is being replaced this week",
+    "We reviewed the new guidelines on statins with the team.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "excerpt"), TRUE)
+def test_claim_is_flagged_with_span(text: str, rule: str, excerpt: str) -> None:
+    found = [f for f in _flagged(text) if f.rule == rule]
+    assert found, f"{rule} not found in {text!r}: {_flagged(text)}"
+    f = found[0]
+    assert text[f.start:f.end] == excerpt == f.excerpt
+    assert f.category == "claims" and f.source and f.message and f.suggestion
+
+
+@pytest.mark.parametrize("text", FALSE)
+def test_plain_speech_is_not_a_claim(text: str) -> None:
+    assert _flagged(text) == []
+
+
+@pytest.mark.parametrize(
+    ("rule", "text", "severity"),
+    [
+        ("claims.guarantee", "guaranteed results", "block"),
+        ("claims.cure", "it cures migraines", "block"),
+        ("claims.review_incentive", "post a review to win a gift card", "block"),
+        ("claims.copay_waiver", "copays waived for new patients", "block"),
+        ("claims.superlative", "best dentist in town", "warn"),
+        ("claims.inducement", "20% off all facials", "info"),
+        ("claims.urgency", "this week only!", "info"),
+    ],
+)
+def test_severity_follows_the_lexicon_level(rule: str, text: str, severity: str) -> None:
+    found = [f for f in check_claims(normalize(text), PRACTICE) if f.rule == rule]
+    assert found and found[0].severity == severity
+
+
+def test_brand_with_benefit_and_no_risk_lacks_fair_balance() -> None:
+    text = "Wegovy helps you lose weight fast, DM us!"
+    found = [f for f in _flagged(text) if f.rule == "claims.fair_balance"]
+    assert found and text[found[0].start:found[0].end] == "Wegovy"
+
+
+def test_brand_with_risk_information_is_balanced() -> None:
+    text = "Wegovy can help with weight loss; side effects include nausea. Talk to your doctor."
+    assert not [f for f in _flagged(text) if f.rule == "claims.fair_balance"]
+
+
+def test_brand_named_without_benefit_is_not_flagged() -> None:
+    assert not _flagged("Now offering Botox on Thursdays.")
+
+
+def test_sponsored_post_needs_a_disclosure() -> None:
+    text = "Thanks to GlowCo for sending these serums! Use my code DRJEN for 15% off"
+    assert any(f.rule == "claims.undisclosed_sponsor" for f in _flagged(text))
+    assert not any(f.rule == "claims.undisclosed_sponsor" for f in _flagged("#ad " + text))
+
+
+def test_claims_apply_on_personal_accounts_too() -> None:
+    assert _flagged("keto cures diabetes. period.", Context(account="personal"))
