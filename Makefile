@@ -23,6 +23,7 @@ test: lint
 	$(BIN)/pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[dev,bench]'
 	$(BIN)/python bench/guard_quality.py
 	$(BIN)/python bench/guard_speed.py
 

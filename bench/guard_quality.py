@@ -17,7 +17,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import shared_dir  # noqa: E402
-
 from bedside.guard import Context, Practice, check, load_practice  # noqa: E402
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import statistics
@@ -21,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import ROOT, shared_dir  # noqa: E402
-
 from bedside.guard import Context, Practice, check, load_practice  # noqa: E402
 
 
@@ -79,6 +79,8 @@ def main() -> int:
     print(f"latency per 280-character post: p50 {p50:.3f} ms, p99 {p99:.3f} ms "
           f"({len(lat)} posts)")
 
+    logging.getLogger("tldextract").setLevel(logging.CRITICAL)  # it tries to fetch a list
+    logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
     try:
         from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider

@@ -1,4 +1,4 @@
-"""Risky advertising claims: each family flags the claim and leaves look-alike plain speech alone."""
+"""Risky advertising claims: each family flags the claim and leaves look-alike speech alone."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ TRUE = [
     ("100 percent success with our implants", "claims.guarantee", "100 percent success"),
     ("this cream cures eczema for good", "claims.cure", "cures"),
     ("tms permanently fixes depression", "claims.cure", "permanently fixes"),
-    ("our protocol can reverse type 2 diabetes in 90 days", "claims.cure", "reverse type 2 diabetes"),
+    ("our protocol can reverse type 2 diabetes in 90 days", "claims.cure",
+     "reverse type 2 diabetes"),
     ("get rid of acne forever w/ our peel", "claims.cure", "get rid of acne forever"),
     ("braces are totally painless now!!", "claims.absolute_safety", "painless"),
     ("zero downtime, zero side effects 🙌", "claims.absolute_safety", "zero downtime"),
@@ -36,9 +37,11 @@ TRUE = [
     ("voted #1 pediatric practice in the county", "claims.superlative", "voted #1"),
     ("we're the top rated med spa around", "claims.superlative", "we're the top"),
     ("world class smiles, every time", "claims.superlative", "world class"),
-    ("our laser works better than other clinics' lasers", "claims.comparative", "better than other clinics"),
+    ("our laser works better than other clinics' lasers", "claims.comparative",
+     "better than other clinics"),
     ("unlike most dentists, we actually listen", "claims.comparative", "unlike most dentists"),
-    ("results like these are typical for our patients", "claims.testimonial", "results like these are typical"),
+    ("results like these are typical for our patients", "claims.testimonial",
+     "results like these are typical"),
     ("before & after pics from last month 😍", "claims.testimonial", "before & after"),
     ("you could be our next success story", "claims.testimonial", "you could be our next"),
     ("Sarah's 3-month transformation!!", "claims.testimonial", "transformation"),

@@ -13,7 +13,8 @@ from rich.progress import Progress
 from rich.text import Text
 
 from bedside.errors import BedsideError
-from bedside.guard import Context, Practice, Report, check as guard_check, load_practice
+from bedside.guard import Context, Practice, Report, load_practice
+from bedside.guard import check as guard_check
 from bedside.guard.context import NETWORKS, Account, Kind
 
 VERDICT_EXIT = {"ok": 0, "warn": 1, "block": 2}

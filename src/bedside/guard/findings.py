@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["info", "warn", "block"]
-Category = Literal["phi", "claims", "promotion", "personal", "professionalism", "platform", "quality"]
+Category = Literal[
+    "phi", "claims", "promotion", "personal", "professionalism", "platform", "quality"
+]
 Verdict = Literal["ok", "warn", "block"]
 
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warn": 1, "block": 2}

@@ -186,7 +186,7 @@ def load_rules(name: str) -> tuple[Rule, ...]:
 
 
 STEM = 4
-_STEMS = re.compile(r"(?<![a-z0-9'])[a-z0-9']{1,%d}" % STEM)
+_STEMS = re.compile(r"(?<![a-z0-9'])[a-z0-9']{1,4}")  # 4 = STEM
 
 
 @lru_cache(maxsize=16)

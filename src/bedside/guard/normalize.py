@@ -89,15 +89,16 @@ def _fold_confusables(text: str) -> str:
     """Fold look-alike letters in words that are Latin or made only of look-alikes."""
 
     def fold(m: regex.Match[str]) -> str:
-        word = m.group()
-        folded = word.translate(_CONFUSABLE_TABLE)
+        word: str = m.group()
+        folded: str = word.translate(_CONFUSABLE_TABLE)
         if folded == word:
             return word
         if _LATIN.search(word) or all(c.isascii() for c in folded):
             return folded
         return word
 
-    return _WORD.sub(fold, text)
+    folded: str = _WORD.sub(fold, text)
+    return folded
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -162,6 +163,16 @@ def _strip_mark(ch: str) -> str:
     return "" if unicodedata.category(base) == "Mn" else base
 
 
+# Two single letters are usually two real words ("a z-pak", "vitamin d a day"); join them only
+# when they spell a word people hide ("n o side effects").
+_JOINABLE_PAIRS = frozenset({"no", "ok"})
+
+
+def _worth_joining(run: str) -> bool:
+    letters = _SPACER.sub("", run)
+    return len(letters) > 2 or letters in _JOINABLE_PAIRS
+
+
 def _skeleton_layer(text: Layer) -> Layer:
     src = text.text
     low = src.lower()
@@ -178,7 +189,7 @@ def _skeleton_layer(text: Layer) -> Layer:
     if _LEET_HINT.search(low) and _LEET_WORD.search(low):
         low = _LEET_WORD.sub(lambda m: m.group().translate(_LEET_TABLE), low)  # one-for-one
     if _SPACED_HINT.search(low) and _SPACED.search(low):
-        edits = [(m.start() + j, "") for m in _SPACED.finditer(low)
+        edits = [(m.start() + j, "") for m in _SPACED.finditer(low) if _worth_joining(m.group())
                  for j, c in enumerate(m.group()) if _SPACER.match(c)]
         low, idx = _apply(low, edits)
         keep = idx if keep is None else [keep[j] for j in idx]

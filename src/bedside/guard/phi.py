@@ -9,16 +9,16 @@ person out. Every patient identifier blocks (45 CFR 164.502(a); Safe Harbor 164.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 
 import regex
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Entity, Finding
-from bedside.guard.lexicon import Pattern, compile_fast, load_data
+from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
 from bedside.guard.normalize import Normalized
+from bedside.guard.phrases import CueSet
 
 # Identifiers with no innocent use in a post: any one of them is a disclosure.
 _ALWAYS = frozenset({"SSN", "MRN", "HEALTH_PLAN_ID", "ACCOUNT", "DEVICE_ID", "VEHICLE", "LICENSE",
@@ -49,34 +49,21 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
                        "Dr", "Mr", "Mrs", "Ms", "Miss", "America", "English", "Spanish"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Cues:
-    definite: Pattern
-    indefinite: Pattern
-    events: Pattern
-    care: Pattern
-    photo: Pattern
-    roles: Pattern
-    relationship: Pattern
-    safe: Pattern
-
-
-def _words(patterns: list[str]) -> Pattern:
-    return compile_fast(r"(?<![\w])(?:" + "|".join(f"(?:{p})" for p in patterns) + r")(?![\w])")
+_CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
+              "photo_words", "unique_roles")
+_REPLY_CUE_LISTS = ("relationship", "relationship_safe")
 
 
 @cache
-def _cues() -> _Cues:
+def _cues(reply: bool) -> CueSet:
     d = load_data("phi")
-    return _Cues(_words(d["patient_definite"]), _words(d["patient_indefinite"]),
-                 _words(d["care_events"]), _words(d["care_context"]), _words(d["photo_words"]),
-                 _words(d["unique_roles"]), _words(d["relationship"]),
-                 _words(d["relationship_safe"]))
+    return CueSet.build({key: d[key] for key in (_REPLY_CUE_LISTS if reply else _CUE_LISTS)})
 
 
-def _spans(pattern: Pattern, norm: Normalized) -> list[tuple[int, int]]:
+def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     sk = norm.skeleton
-    return [sk.span(m.start(), m.end()) for m in pattern.finditer(sk.text)]
+    return {kind: [sk.span(s, e) for s, e in spans]
+            for kind, spans in _cues(reply).find(sk.text).items()}
 
 
 def _near(pos: tuple[int, int], spans: list[tuple[int, int]], window: int = _WINDOW) -> bool:
@@ -134,16 +121,17 @@ def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]]) ->
 
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
     """Findings for patient identifiers and patient-relationship confirmations."""
-    cues = _cues()
-    definite = _spans(cues.definite, norm)  # "my patient", "the Okafor family", "a 58-year-old"
-    indefinite = _spans(cues.indefinite, norm)  # "a patient": someone only next to a care event
-    events = _spans(cues.events, norm)
-    care = _spans(cues.care, norm)
+    cues = _find(norm, reply=False)
+    definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
+    indefinite = cues.get("patient_indefinite", [])  # "a patient": only next to a care event
+    events = cues.get("care_events", [])
+    care = cues.get("care_context", [])
     reply = context.kind == "reply"
     relation: list[tuple[int, int]] = []
     if reply:
-        safe = _spans(cues.safe, norm)
-        relation = [s for s in _spans(cues.relationship, norm) if not _near(s, safe, 25)]
+        cues.update(_find(norm, reply=True))
+        safe = cues.get("relationship_safe", [])
+        relation = [s for s in cues.get("relationship", []) if not _near(s, safe, 25)]
 
     findings: list[Finding] = []
     patient_names: list[tuple[int, int]] = []
@@ -184,9 +172,9 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         findings.append(_finding("phi.patient_relationship", "PATIENT_RELATIONSHIP", start, end,
                                  norm))
     if anchors:
-        for start, end in _spans(cues.photo, norm):
+        for start, end in cues.get("photo_words", []):
             findings.append(_finding("phi.photo", "PHOTO", start, end, norm))
     if care:
-        for start, end in _spans(cues.roles, norm):
+        for start, end in cues.get("unique_roles", []):
             findings.append(_finding("phi.unique_role", "OTHER_ID", start, end, norm))
     return findings

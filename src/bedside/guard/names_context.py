@@ -1,0 +1,290 @@
+"""Words read on demand, and the cue words around a candidate name (used by names.py).
+
+Name detection looks only at a few places in a post (capitalised words, titles, known names
+in lower case), so words are not listed up front: `Doc` reads the word at, after or before an
+offset when a rule asks, and remembers it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import regex
+
+from bedside.guard.namelists import (
+    CALENDAR,
+    PLACE_SUFFIXES,
+    TITLES,
+    NameLists,
+    fold,
+    name_lists,
+    staff_names,
+)
+
+# A word: letters, with inner apostrophes and hyphens ("O'Brien", "Jean-Luc"). The pattern
+# reads the same backwards, so the word before an offset is a search in the reversed text.
+# The stdlib engine is about twice as fast as `regex` for this simple pattern.
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
+# A gap that ends a sentence or a line, or holds an emoji or a bullet: the next word may be
+# capitalised for that reason alone.
+_BREAK = regex.compile(r"[.!?:;\n\r\t>•|()\[\]\"“”*#]|[^\p{L}\p{N}\s,'’&/@+%$=~_-]")
+
+# Words before a name that say what follows is a name, even an unknown one.
+GREET = frozenset("hi hello hey dear thanks thx ty congrats congratulations welcome bye yo "
+                  "hiya howdy cheers love xoxo sincerely regards".split())
+INTRO = frozenset("named names name called says said asks asked wrote writes replied tells "
+                   "told".split())
+KIN = frozenset("kid kids son daughter wife husband mom mother dad father brother sister partner "
+                "grandson granddaughter grandma grandpa niece nephew friend boyfriend girlfriend "
+                "fiance fiancee patient pt baby twins cousin child spouse colleague coworker "
+                "neighbor neighbour boss user customer client attn contact maiden".split())
+_AFTER = frozenset("says said asks asked wrote lives lived is was who has had writes told".split())
+_ROLES = frozenset("producer songwriter writer author director singer player actor actress "
+                   "professor student manager".split())
+_VERBS = frozenset("and will can could would should may might just also began spent shouted "
+                   "went got made did does do is was has had".split())
+LEADS = frozenset("in at from near to into across".split())
+# Greetings after which even a name that is also a word is a name ("thx mark!").
+HI = frozenset("hi hey thx thanks dear".split())
+
+
+class Tok:
+    """One word: offsets, folded key (possessive removed) and case."""
+
+    __slots__ = ("start", "end", "word", "key", "cap", "upper", "kind", "pv", "nx", "pv_set",
+                 "nx_set")
+
+    def __init__(self, start: int, end: int, word: str) -> None:
+        self.start = start
+        self.end = end
+        self.word = word
+        if word.islower():
+            key = word if word.isascii() else fold(word)
+            self.cap = self.upper = False
+        else:
+            key = word.lower() if word.isascii() else fold(word)
+            self.upper = len(word) > 1 and word.isupper()
+            self.cap = not self.upper and word[0].isupper()
+        if "'" in key or "’" in key:
+            key = key.removesuffix("'s").removesuffix("’s")
+        self.key = key
+        self.kind = ""  # set by the finder: S, W, U, I or C
+        self.pv: Tok | None = None
+        self.nx: Tok | None = None
+        self.pv_set = self.nx_set = False
+
+
+class Doc:
+    """A text whose words are read lazily around the offsets a rule looks at."""
+
+    __slots__ = ("text", "_rev", "_toks")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._rev = ""
+        self._toks: dict[int, Tok] = {}
+
+    def tok(self, start: int, end: int) -> Tok:
+        """The word at text[start:end], one object per word."""
+        t = self._toks.get(start)
+        if t is None:
+            t = self._toks[start] = Tok(start, end, self.text[start:end])
+        return t
+
+    def next(self, t: Tok) -> Tok | None:
+        if not t.nx_set:
+            m = WORD.search(self.text, t.end)
+            self._link(t, self.tok(m.start(), m.end()) if m else None)
+        return t.nx
+
+    def prev(self, t: Tok) -> Tok | None:
+        if not t.pv_set:
+            if not self._rev:
+                self._rev = self.text[::-1]
+            n = len(self.text)
+            m = WORD.search(self._rev, n - t.start)
+            p = self.tok(n - m.end(), n - m.start()) if m else None
+            t.pv, t.pv_set = p, True
+            if p is not None:
+                p.nx, p.nx_set = t, True
+        return t.pv
+
+    def _link(self, t: Tok, nx: Tok | None) -> None:
+        t.nx, t.nx_set = nx, True
+        if nx is not None:
+            nx.pv, nx.pv_set = t, True
+
+    def joined(self, t: Tok) -> Tok | None:
+        """The next word if it continues t's run: same line, one space apart ("Mr. X", "J.X")."""
+        text = self.text
+        e = t.end
+        c = text[e:e + 1]
+        if c == " ":
+            s = e + 1
+        elif c == ".":
+            space = text[e + 1:e + 2] == " "
+            if len(t.word) == 1:
+                s = e + 2 if space else e + 1
+            elif space and t.key in TITLES:
+                s = e + 2
+            else:
+                return None
+        else:
+            return None
+        if t.nx_set:
+            return t.nx if t.nx is not None and t.nx.start == s else None
+        m = WORD.match(text, s)
+        if m is None:
+            return None
+        nx = self.tok(s, m.end())
+        self._link(t, nx)
+        return nx
+
+    def gap(self, t: Tok) -> str:
+        """Text between the previous word and t ("" for the first word)."""
+        p = self.prev(t)
+        return self.text[p.end:t.start] if p is not None else ""
+
+    def brk(self, t: Tok) -> bool:
+        """t starts the text, a sentence or a line."""
+        p = self.prev(t)
+        if p is None:
+            return True
+        gap = self.text[p.end:t.start]
+        return gap != " " and _BREAK.search(gap) is not None
+
+
+class Words:
+    """Name-list lookups, with the practice's staff counted as known, uncommon names."""
+
+    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps")
+
+    def __init__(self, lists: NameLists, staff: frozenset[str]) -> None:
+        self.first = lists.first
+        self.last = lists.last
+        self.common = lists.common
+        self.staff = staff
+        self.known_plain = _known_plain() | staff
+        # Capitalised words that are never part of a name ("The", "Clinic", "Monday"): the
+        # scan drops them before any other work. Titles stay: they introduce a name.
+        self.plain_caps = frozenset(
+            w.capitalize() for w in (lists.common - staff - self.known_plain) | PLACE_SUFFIXES
+            | CALENDAR if len(w) > 1 and w not in TITLES and "'" not in w)
+
+    def known(self, key: str) -> bool:
+        if key in self.first or key in self.last or key in self.staff:
+            return True
+        if "-" in key:
+            return all(p in self.first or p in self.last for p in key.split("-"))
+        return False
+
+    def is_first(self, key: str) -> bool:
+        return key in self.first or key in self.staff
+
+    def common_word(self, key: str) -> bool:
+        return key in self.common and key not in self.staff
+
+    def strong(self, key: str) -> bool:
+        return self.known(key) and not self.common_word(key)
+
+
+@cache
+def _known_plain() -> frozenset[str]:
+    lists = name_lists()
+    return lists.first | lists.last
+
+
+@cache
+def practice_words(staff: tuple[str, ...]) -> tuple[Words, tuple[frozenset[str], ...]]:
+    """The lookups for a practice, and each staff member's name words."""
+    people = staff_names(staff)
+    return Words(name_lists(), frozenset().union(*people)), people
+
+
+class Cues:
+    """Evidence around a run of words that it is a name."""
+
+    def __init__(self, doc: Doc, words: Words) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.words = words
+
+    def before(self, t: Tok) -> bool:
+        """A cue word just before t: "Hi X", "my son X", "thank you so much X", "the X family"."""
+        doc = self.doc
+        p = doc.prev(t)
+        if p is None:
+            return False
+        prev = p.key
+        gap = self.text[p.end:t.start]
+        if "\n" in gap:
+            return False
+        if prev in GREET:
+            return gap in (" ", ", ")
+        if prev in INTRO or prev in KIN:
+            return gap == " " or (prev == "name" and gap.strip() == ":")
+        if prev in ("you", "is", "am", "name", "me", "so", "much"):
+            pp = doc.prev(p)
+            pkey = pp.key if pp is not None else ""
+            if prev == "you" and pkey == "thank":
+                return True
+            if prev in ("is", "am", "name") and pkey in ("name", "last", "first"):
+                return gap in (" ", "? ", ": ")
+            if prev == "me" and pkey in ("call", "calls", "called"):
+                return True
+            if prev in ("so", "much") and pp is not None:
+                ppp = doc.prev(pp)
+                return ppp is not None and ppp.key in ("thank", "thanks")
+            return False
+        if prev in _ROLES and p.cap and gap == " ":
+            return True
+        if prev == "the":
+            nx = doc.next(t)
+            return nx is not None and nx.key in ("family", "families")
+        return False
+
+    def after(self, t: Tok) -> bool:
+        """A cue after the run that ends with t: "X says", "X:" opening a line, "X's kid"."""
+        doc = self.doc
+        nxt = doc.next(t)
+        if nxt is None:
+            return False
+        gap = self.text[t.end:nxt.start]
+        if nxt.key in _AFTER and gap.strip() == "" and nxt.word.islower():
+            if nxt.key not in ("is", "was", "has", "had", "who"):
+                return True
+            after = doc.next(nxt)
+            return after is not None and after.key == "from"
+        if gap.startswith(":") and "\n" not in gap and doc.brk(t) and self.line_start(t) and (
+                self.words.known(t.key)):
+            return True  # a speaker label: "Ubul: What a wife."
+        return t.word.endswith(("'s", "’s")) and nxt.key in KIN  # "Asya's kid"
+
+    def verb_next(self, t: Tok) -> bool:
+        """A verb or a comma follows t: "Asya spent", "Warrane, can I"."""
+        nxt = self.doc.next(t)
+        if nxt is None:
+            return False
+        gap = self.text[t.end:nxt.start]
+        if gap == ", ":
+            return True
+        word = nxt.word
+        return gap == " " and word.islower() and (
+            word in _VERBS or (word.endswith(("ed", "s")) and not word.endswith("ss")))
+
+    def line_start(self, t: Tok) -> bool:
+        text = self.text
+        line = text.rfind("\n", 0, t.start) + 1
+        return text[line:t.start].strip(" >\t") == ""
+
+    def whole_line(self, a: Tok, b: Tok) -> bool:
+        """The run a..b is a line of its own (a letter's address block, a signature)."""
+        text = self.text
+        if "\n" not in text:
+            return False
+        line = text.rfind("\n", 0, a.start) + 1
+        end = text.find("\n", b.end)
+        end = len(text) if end < 0 else end
+        head = text[line:a.start].strip(" >\t")
+        return head in ("", "Name:", "Name :") and text[b.end:end].strip(" ,.") == ""

@@ -1,0 +1,156 @@
+"""Lexicon patterns as phrase sets: a finite regex becomes the word sequences it spells.
+
+Running a 100-way alternation over every position of a post costs tens of microseconds; looking
+each word of the post up in a dict costs a few. At load time each pattern whose language is
+finite and small ('visit(?:ed)?', 'x-?rays?', '(?:my|our) patient') is expanded into phrases;
+the rest (with \\w+, \\d+ or look-arounds) stays a regex, run as one small alternation.
+Phrases are compared word by word, punctuation between words ignored ("check-up" = "check up").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import product
+from typing import Any
+
+try:  # the stdlib regex parser: private, so fall back to plain regexes if it ever changes
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover
+    sre_parse = None
+
+_LIMIT = 400  # most strings one pattern may expand to
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class _Infinite(Exception):
+    """The pattern's language is infinite or too large to list."""
+
+
+def _chars(items: list[tuple[Any, Any]]) -> set[str]:
+    out: set[str] = set()
+    for op, arg in items:
+        name = str(op)
+        if name == "LITERAL":
+            out.add(chr(arg))
+        elif name == "RANGE" and arg[1] - arg[0] < 12:
+            out.update(chr(c) for c in range(arg[0], arg[1] + 1))
+        else:
+            raise _Infinite
+    return out
+
+
+def _seq(items: Iterable[tuple[Any, Any]]) -> set[str]:
+    result = {""}
+    for op, arg in items:
+        part = _node(str(op), arg)
+        result = {a + b for a, b in product(result, part)}
+        if len(result) > _LIMIT:
+            raise _Infinite
+    return result
+
+
+def _node(name: str, arg: Any) -> set[str]:
+    if name == "LITERAL":
+        return {chr(arg)}
+    if name == "IN":
+        return _chars(arg)
+    if name == "SUBPATTERN":
+        return _seq(arg[-1])
+    if name == "BRANCH":
+        return set().union(*(_seq(branch) for branch in arg[1]))
+    if name in ("MAX_REPEAT", "MIN_REPEAT"):
+        low, high, sub = arg
+        if high > 3:
+            raise _Infinite
+        body = _seq(sub)
+        out: set[str] = set()
+        for n in range(low, high + 1):
+            out |= {"".join(p) for p in product(body, repeat=n)}
+        return out
+    raise _Infinite  # ANY, categories (\w, \d), look-arounds, anchors
+
+
+def expand(pattern: str) -> set[str] | None:
+    """The phrases a finite pattern matches, in word form; None when it is not finite."""
+    if sre_parse is None:
+        return None
+    try:
+        strings = _seq(sre_parse.parse(pattern))
+    except (_Infinite, re.error, TypeError, ValueError):
+        return None
+    phrases = {" ".join(_WORD.findall(s.lower())) for s in strings}
+    return None if "" in phrases else phrases
+
+
+def words_of(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) for each run of lower-case letters or digits."""
+    return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class CueSet:
+    """Several named cue lists matched in one pass: phrases through a word trie, the rest by one
+    regex alternation (in list order, so at one position the earlier list wins).
+
+    At each word, the longest phrase of each list that starts there is reported.
+    """
+
+    kinds: tuple[str, ...]
+    trie: dict[str, Any]  # word -> node; a node's "" key holds the kinds whose phrase ends there
+    rest: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, lists: dict[str, list[str]]) -> CueSet:
+        kinds = tuple(lists)
+        trie: dict[str, Any] = {}
+        groups: list[str] = []
+        for k, kind in enumerate(kinds):
+            rest: list[str] = []
+            for pattern in lists[kind]:
+                expanded = expand(pattern)
+                if expanded is None:
+                    rest.append(pattern)
+                    continue
+                for phrase in expanded:
+                    node = trie
+                    for w in phrase.split():
+                        node = node.setdefault(w, {})
+                    node[""] = node.get("", frozenset()) | {k}
+            if rest:
+                groups.append(f"(?P<k{k}>" + "|".join(f"(?:{p})" for p in rest) + ")")
+        body = r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])"
+        return cls(kinds, trie, re.compile(body) if groups else None)
+
+    def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """Spans of `text` for each cue list (lists with no match are absent)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        kinds = self.kinds
+        words = _WORD.findall(text)
+        if words:
+            spans = [m.span() for m in _WORD.finditer(text)]
+            n = len(words)
+            trie = self.trie
+            for i, word in enumerate(words):
+                node = trie.get(word)
+                if node is None:
+                    continue
+                ends: dict[int, int] = {}  # kind -> end of its longest phrase from here
+                j = i
+                while True:
+                    for kind in node.get("", ()):
+                        ends[kind] = spans[j][1]
+                    j += 1
+                    if j >= n:
+                        break
+                    node = node.get(words[j])
+                    if node is None:
+                        break
+                for kind, end in ends.items():
+                    found.setdefault(kinds[kind], []).append((spans[i][0], end))
+        if self.rest is not None:
+            for m in self.rest.finditer(text):
+                kind = kinds[int(str(m.lastgroup)[1:])]
+                found.setdefault(kind, []).append((m.start(), m.end()))
+        return found
