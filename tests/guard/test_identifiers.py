@@ -166,3 +166,32 @@ def test_is_year_only(text: str, year_only: bool) -> None:
 )
 def test_luhn(digits: str, ok: bool) -> None:
     assert luhn(digits) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "etype", "span"),
+    [
+        ("finished in 3:58:12 today", "DATE", "today"),  # a duration is not a clock time
+        ("seen the 3rd of May", "DATE", "the 3rd of May"),
+        ("discharged the day before yesterday", "DATE", "the day before yesterday"),
+        ("back in March for a recheck", "DATE", "March"),
+        ("MRN00482913 flagged", "MRN", "00482913"),
+        ("rang ٠١٢ then SSN 412-38-9920", "SSN", "412-38-9920"),  # non-ASCII digits: slow path
+        ("see https://example.org/x or www.example.com", "URL", "www.example.com"),
+    ],
+)
+def test_anchored_finds(text: str, etype: str, span: str) -> None:
+    assert (etype, span) in _found(text)
+
+
+def test_duration_is_not_a_date() -> None:
+    assert [s for t, s in _found("finished in 3:58:12 today") if t == "DATE"] == ["today"]
+
+
+def test_scan_sees_digits_and_words() -> None:
+    from bedside.guard.spans import scan
+
+    sc = scan("Call 555-0132 on Monday, café 7")
+    assert sc.runs == ((5, 8), (9, 13), (30, 31)) and sc.digits == 8
+    assert sc.words.get("monday") == [17] and not sc.exotic
+    assert scan("room ٣").exotic

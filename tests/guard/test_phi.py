@@ -57,7 +57,7 @@ FLAGGED = [
      {"NAME": "garcia", "DATE": "yesterday"}),
     ("Sweet 92 yr old lady told me her secret is whiskey", POST, {"AGE_OVER_89": "92 yr old"}),
     ("sorry about the wait, hope your bp meds are working", REPLY,
-     {"PATIENT_RELATIONSHIP": "your bp meds"}),
+     {"PATIENT_RELATIONSHIP": "your bp"}),
     ("the quarterback from Central High came in with a concussion last friday", POST,
      {"GEO": "Central High", "DATE": "friday"}),
     ("Delivered twins for the Nguyen family at 4am, mom is doing great", POST,

@@ -7,12 +7,12 @@ no risk information (FDA fair balance), and paid or gifted content with no #ad (
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-import regex
-
+from bedside.guard.anchors import Starts
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding, Severity
 from bedside.guard.lexicon import STEM, load_data, load_ruleset, stems
@@ -26,16 +26,43 @@ class _PostRule:
     id: str
     severity: Severity
     stems: frozenset[str]
-    trigger: regex.Pattern[str]
-    require: regex.Pattern[str] | None
-    cancel: regex.Pattern[str]
+    trigger: _Words
+    require: _Words | None
+    cancel: _Words
     message: str
     suggestion: str
     source: str
 
 
-def _words(patterns: list[str]) -> regex.Pattern[str]:
-    return regex.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])")
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """Whole-word phrases, found from their anchors rather than by trying every position."""
+
+    pattern: re.Pattern[str]
+    starts: Starts | None
+
+    def first(self, text: str, present: frozenset[str]) -> re.Match[str] | None:
+        """The leftmost match that starts a word (no word character before it)."""
+        if self.starts is None:
+            m = self.pattern.search(text)
+            while m is not None and m.start() and _in_word(text, m.start()):
+                m = self.pattern.search(text, m.start() + 1)
+            return m
+        for start in self.starts.find(text, present):
+            if not (start and _in_word(text, start)):
+                m = self.pattern.match(text, start)
+                if m is not None:
+                    return m
+        return None
+
+
+def _in_word(text: str, start: int) -> bool:
+    return text[start - 1].isalnum() or text[start - 1] == "_"
+
+
+def _words(patterns: list[str]) -> _Words:
+    return _Words(re.compile("(?:" + "|".join(patterns) + r")(?![\w])"),
+                  Starts.build(patterns, STEM))
 
 
 def _post_rule(raw: dict[str, Any], trigger: str, require: str | None, cancel: str) -> _PostRule:
@@ -69,10 +96,10 @@ def _post_findings(norm: Normalized) -> list[Finding]:
     for rule in _post_rules():
         if present.isdisjoint(rule.stems):
             continue
-        m = rule.trigger.search(sk.text)
-        if m is None or (rule.require is not None and not rule.require.search(sk.text)):
+        m = rule.trigger.first(sk.text, present)
+        if m is None or (rule.require is not None and not rule.require.first(sk.text, present)):
             continue
-        if rule.cancel.search(sk.text):
+        if rule.cancel.first(sk.text, present):
             continue
         start, end = sk.span(m.start(), m.end())
         found.append(Finding(

@@ -15,7 +15,8 @@ from functools import cache
 import regex
 
 from bedside.guard.lexicon import load_data
-from bedside.guard.spans import finditer_in, windows
+from bedside.guard.phrases import expand
+from bedside.guard.spans import Scan, matches_at, scan, trie
 
 Span = tuple[str, int, int]
 
@@ -24,50 +25,81 @@ def _alt(words: list[str]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))
 
 
+def _grouped(entries: list[str]) -> str:
+    """`_alt`, entries that open on the same letter grouped under it (fewer branches to try)."""
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for e in sorted(entries, key=len, reverse=True):
+        if e[0].isalnum() and len(e) > 1 and e[1] not in "?*+{":
+            groups.setdefault(e[0], []).append(e[1:])
+        else:
+            rest.append(e)
+    return "|".join([f"{c}(?:{'|'.join(v)})" for c, v in groups.items()] + rest)
+
+
 @cache
-def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+def _patterns() -> tuple[
+    regex.Pattern[str], re.Pattern[str], re.Pattern[str], regex.Pattern[str], regex.Pattern[str]
+]:
     data = load_data("identifiers")["date"]
-    month = rf"(?:{_alt([regex.escape(m) for m in data['months']])})\.?"
+    month = rf"(?:{trie(data['months'])})\.?"
     day = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
     day_range = rf"{day}(?:\s?-\s?{day})?"
     year = r"(?:1[89]\d\d|20\d\d)"
-    weekday = rf"(?:{_alt([regex.escape(w) for w in data['weekdays']])})\.?"
-    time = (
-        r"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:\s?(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
+    weekday = rf"(?:{trie(data['weekdays'])})\.?"
+    # a clock time; seconds only before am/pm ("3:58:12" is a duration)
+    time_digit = (
+        r"(?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?(?=\s?[apAP]\.?[mM]))?"
+        r"(?:\s?(?:[ap]\.?m\.?|[AP]\.?M\.?))?"
         r"|(?:1[0-2]|0?[1-9])\s?(?:[ap]\.?m\.?|[AP]\.?M\.?)(?![\w])"
-        r"|noon|midnight)"
     )
     iso = (
         r"(?:19|20)\d\d-(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])"
-        r"(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+        r"(?:[Tt ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[Zz]|[+-]\d\d:?\d\d)?)?"
     )
-    # Numeric dates with one separator used twice: 5/20/2021, 21.5.21, 5-20-2021.
-    numeric = (
-        r"(?:\d{1,2}(?P<s>[/.-])\d{1,2}(?P=s)(?:\d{4}|\d{2}))"
-        r"|(?:(?:0?[1-9]|1[0-2])/(?:19|20)\d\d)"  # 05/2021
-        r"|(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"  # 6/12 (US month/day)
+    # written dates; each alternative sorted by what it starts with (a digit, or a word)
+    w_both = rf"(?:{weekday},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?"
+    w_words = (
+        rf"{month}\s+{day_range}(?:,?\s+{year})?(?![\d:])|{month},?\s+{year}"
+        rf"|{month}-(?:{year}|\d\d)(?!\d)"
     )
-    written = (
-        rf"(?:{weekday},?\s+)?(?:the\s+)?{day}\s+(?:of\s+)?{month}(?:,?\s+{year})?"
-        rf"|{month}\s+{day_range}(?:,?\s+{year})?(?![\d:])"
-        rf"|{month},?\s+{year}"
-        rf"|{day}-{month}(?:-(?:{year}|\d\d))?|{month}-(?:{year}|\d\d)(?!\d)"
-    )
-    month_alone = (
-        rf"(?<=\b(?:in|since|during|until|till|by|before|after|early|late|mid|last|next|this|"
-        rf"of|from|through)\s+){month}"
-    )
+    w_digit = rf"{day}-{month}(?:-(?:{year}|\d\d))?"
     part = r"(?:morning|afternoon|evening|night|a\.?m\.?|p\.?m\.?)"
-    piece = (
-        rf"{iso}|{numeric}|{written}|(?:{data['relative'] and _alt(data['relative'])})"
-        rf"|(?:{_alt(data['holidays'])})|{weekday}(?:\s+{part})?|{time}"
+    rel_digit = _grouped([w for w in data["relative"] if w[0].isdigit()])
+    rel_word = _grouped([w for w in data["relative"] if not w[0].isdigit()])
+
+    def piece(n: int) -> str:
+        # Numeric dates with one separator used twice: 5/20/2021, 21.5.21, 5-20-2021.
+        numeric = (
+            rf"(?:\d{{1,2}}(?P<s{n}>[/.-])\d{{1,2}}(?P=s{n})(?:\d{{4}}|\d{{2}}))"
+            r"|(?:(?:0?[1-9]|1[0-2])/(?:19|20)\d\d)"  # 05/2021
+            r"|(?:(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01]))"  # 6/12 (US month/day)
+        )
+        # split on the first character so a match tries only the alternatives that can start
+        return (
+            rf"(?=\d)(?:{iso}|{numeric}|{w_both}|{w_digit}|(?:{rel_digit})|{time_digit})"
+            rf"|(?!\d)(?:{w_both}|{w_words}|(?:{rel_word})|(?:{_grouped(data['holidays'])})"
+            rf"|{weekday}(?:\s+{part})?|noon|midnight)"
+        )
+
+    def source(first: str) -> str:
+        return (
+            rf"(?<![\w/.:'’-])(?:{first})"
+            rf"(?:(?:,?\s+|\s*,\s*|\s+(?:at|@|from|by|around|-|to|until)\s+)(?:{piece(1)}))*"
+            r"(?![\w/]|[.:-]\d)"
+        )
+
+    # a month alone only after a word that makes it one: "in March", "since Dec."
+    after = (
+        r"in|since|during|until|till|by|before|after|early|late|mid|last|next|this|of|from|through"
     )
     date = regex.compile(
-        rf"(?<![\w/.:'’-])(?:{piece}|{month_alone})"
-        rf"(?:(?:,?\s+|\s*,\s*|\s+(?:at|@|from|by|around|-|to|until)\s+)(?:{piece}))*"
-        r"(?![\w/]|[.:-]\d)",
-        regex.IGNORECASE,
+        source(rf"{piece(0)}|(?<=\b(?:{after})\s+){month}"), regex.IGNORECASE
     )
+    # stdlib, case-sensitive, on the lower-cased text, at anchors: several times faster; the
+    # second form is for a month whose lookbehind the caller has checked
+    date_low = re.compile(source(piece(0)))
+    date_alone = re.compile(source(rf"{piece(0)}|{month}"))
     bare_year = regex.compile(
         rf"(?<![\w/.,:$#-]|\d[ .,]){year}(?![\w%/:-]|[.,]\d|\s?(?:mg|mcg|ml|kg|lbs?|cal|kcal|"
         r"iu|cc)\b|\s(?:patients|people|persons|steps|calories|miles|kids|children|babies|visits|"
@@ -85,19 +117,53 @@ def _patterns() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[s
         r"ninth)|th)\s+birthday)",
         regex.IGNORECASE,
     )
-    return date, bare_year, age
+    return date, date_low, date_alone, bare_year, age
+
+
+def _first_words(entry: str) -> set[str]:
+    """Words a relative-day or holiday entry can start with ("(?:the )?fourth": the, fourth)."""
+    m = re.match(r"\(\?:([^()|]*)\)\?\s*", entry)
+    if m:
+        return _first_words(m.group(1)) | _first_words(entry[m.end():])
+    w = re.match(r"[^\W_]+", entry)
+    return {w.group()} if w else set()
 
 
 @cache
-def _gate() -> re.Pattern[str]:
-    """Where a date could start, on the lower-cased text (case-sensitive re is fast)."""
+def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str],
+                      frozenset[str]]:
+    """Anchor words by role: months, weekdays, relative/holiday openers, age words, and the
+    words after "the" that open one ("the other day": "the" itself is too common to anchor on)."""
     data = load_data("identifiers")["date"]
-    words = {w.split()[0].split("(")[0].rstrip("'?") for w in data["holidays"] + data["relative"]}
-    words |= set(data["months"]) | set(data["weekdays"])
-    words |= {"morning", "afternoon", "evening", "night", "noon", "midnight", "age", "aged",
-              "ninety", "hundred", "this", "last"}
-    alt = "|".join(sorted((re.escape(w) for w in words if w), key=len, reverse=True))
-    return re.compile(rf"\d+|\b(?:{alt})")
+    lead = set().union(*(_first_words(w) for w in data["holidays"] + data["relative"]))
+    after_the = {w.split()[1] for w in data["holidays"] + data["relative"] if w.startswith("the ")}
+    lead -= {"the"}
+    always = {"noon", "midnight"}
+    return (frozenset(data["months"]), frozenset(data["weekdays"]) | always, frozenset(lead),
+            frozenset({"age", "aged", "ninety", "hundred"}), frozenset(after_the))
+
+
+def anchor_words() -> list[str]:
+    """Words a date or an age can start with (for the shared anchor scan in spans.py)."""
+    return sorted(set().union(*_words()))
+
+
+@cache
+def _leads() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """Cheap checks, on the lower-cased text at an anchor, that a date can start there."""
+    data = load_data("identifiers")["date"]
+    prefixes = "|".join(sorted({m[:3] for m in data["months"]}))
+    digit = re.compile(
+        rf"\d{{1,4}}[/.-]\d|\d{{1,2}}(?::\d|\s?[ap]\.?m|(?:st|nd|rd|th)?(?:\s+(?:of\s+)?|-)"
+        rf"(?:{prefixes}))"
+    )
+    month = re.compile(r"[a-z]+\.?(?:,?\s+|-)\d")
+    alone = re.compile(
+        r"\b(?:in|since|during|until|till|by|before|after|early|late|mid|last|next|this|of|from"
+        r"|through)\s+$"
+    )
+    rel = re.compile("|".join([*data["relative"], *data["holidays"], r"the\s+\d"]))
+    return digit, month, alone, rel
 
 
 _FRACTION_DENOMINATORS = frozenset({2, 3, 4, 8, 10, 16})
@@ -147,19 +213,124 @@ def _keep(text: str, start: int, end: int) -> bool:
     return True
 
 
+@cache
+def _roles() -> dict[str, int]:
+    """Anchor word -> roles: 1 weekday, 2 relative/holiday, 4 month, 8 age, 16 after "the"."""
+    months, weekdays, lead, ages, after_the = _words()
+    roles: dict[str, int] = {}
+    for bit, words in ((1, weekdays), (2, lead), (4, months), (8, ages), (16, after_the)):
+        for w in words:
+            roles[w] = roles.get(w, 0) | bit
+    return roles
+
+
+@cache
+def _rel_next() -> tuple[dict[str, frozenset[bytes] | None], bool]:
+    """Relative-day and holiday openers -> the words that can come next (None: any, or none);
+    and whether an entry opens with a digit ("2day")."""
+    data = load_data("identifiers")["date"]
+    nexts: dict[str, set[bytes]] = {}
+    anything: set[str] = set()
+    for entry in data["relative"] + data["holidays"]:
+        phrases = expand(entry)
+        if phrases is None:
+            anything |= _first_words(entry)
+            continue
+        for phrase in phrases:
+            first, _, rest = phrase.partition(" ")
+            if rest:
+                nexts.setdefault(first, set()).add(rest.split()[0].encode())
+            else:
+                anything.add(first)
+    digit = any(w[0].isdigit() for w in data["relative"])
+    table: dict[str, frozenset[bytes] | None] = {w: frozenset(n) for w, n in nexts.items()}
+    return table | dict.fromkeys(anything), digit
+
+
+def _next_ok(fl: bytes, word: str, pos: int, nexts: dict[str, frozenset[bytes] | None]) -> bool:
+    """Whether the word after `word` at `pos` can continue a relative day or holiday."""
+    allowed = nexts.get(word)
+    if allowed is None:
+        return True
+    after = fl[pos + len(word) + 1 : pos + len(word) + 41].split(None, 1)
+    return bool(after) and after[0] in allowed
+
+
+def _starts(text: str, low: str, sc: Scan) -> tuple[list[int], set[int], list[int], list[int]]:
+    """Where a date (and which of them a lone month), a bare year and an age over 89 can start."""
+    digit, month, alone, rel = _leads()
+    fl = sc.flat
+    dates: list[int] = []
+    lone: set[int] = set()
+    years: list[int] = []
+    age: list[int] = []
+    rel_digit = _rel_next()[1]
+    for s, e in sc.runs:
+        if fl[s] != 32:  # a date starts a word
+            continue
+        n, c = e - s, low[e : e + 1]
+        # what can follow the digits of a date: a separator, a clock, an ordinal or a month
+        lead = (n <= 4 and c in ("/", ".", "-")) or (n <= 2 and c != "" and (
+            c in ":-apsnrt" or c.isspace()))
+        if (lead and digit.match(low, s)) or (rel_digit and fl[e + 1] != 32 and rel.match(low, s)):
+            dates.append(s)
+            if low[s - 4 : s] == "the ":  # "the 3rd of May"
+                dates.append(s - 4)
+        head = text[s : s + 2]
+        if n == 4 and head in ("18", "19", "20"):
+            years.append(s)
+        elif (n == 2 and head[0] == "9") or (n == 3 and head in ("10", "11")):
+            age.append(s)
+    if not sc.words:
+        return dates, lone, years, age
+    roles = _roles()
+    nexts = _rel_next()[0]
+    for word, hits in sc.words.items():
+        role = roles.get(word, 0)
+        if not role:
+            continue
+        for pos in hits:
+            if role & 8:
+                age.append(pos)
+                if word == "hundred":  # "a hundred", "one hundred"
+                    age += [p for p, w in ((pos - 2, "a "), (pos - 4, "one ")) if low[p:pos] == w]
+            if role & 16 and low[pos - 4 : pos] == "the ":
+                dates.append(pos - 4)
+            if role & 4 and alone.search(low, max(0, pos - 40), pos):
+                lone.add(pos)
+                dates.append(pos)
+            elif role & 1 or (role & 2 and _next_ok(fl, word, pos, nexts) and rel.match(
+                low, pos)) or (
+                role & 4 and month.match(low, pos)
+            ):
+                dates.append(pos)
+    return dates, lone, years, age
+
+
+def _slow(text: str) -> tuple[list[regex.Match[str]], list[regex.Match[str]], list[
+        regex.Match[str]]]:
+    date, _, _, bare_year, age = _patterns()
+    return list(date.finditer(text)), list(bare_year.finditer(text)), list(age.finditer(text))
+
+
 def find_dates(text: str) -> list[Span]:
     """DATE and AGE_OVER_89 spans in `text` (normalised layer offsets)."""
     if not text:
         return []
-    date, bare_year, age = _patterns()
-    wins = windows(text.lower(), _gate(), 24, 48)
-    if not wins:
-        return []
-    wins = [(max(0, s - 1), e) for s, e in wins]
-    out: list[Span] = []
-    for m in finditer_in(age, text, wins):
-        out.append(("AGE_OVER_89", m.start(), m.end()))
-    for m in finditer_in(date, text, wins):
+    _, date_low, date_alone, bare_year, age = _patterns()
+    low = text.lower()
+    sc = scan(text)
+    if sc.exotic or len(low) != len(text):
+        found, years, ages = _slow(text)
+    else:
+        date_starts, lone, year_starts, age_starts = _starts(text, low, sc)
+        found = list(matches_at(
+            lambda t, p: (date_alone if p in lone else date_low).match(t, p), low, date_starts
+        ))
+        years = list(matches_at(bare_year.match, text, year_starts))
+        ages = list(matches_at(age.match, text, age_starts))
+    out: list[Span] = [("AGE_OVER_89", m.start(), m.end()) for m in ages]
+    for m in found:
         s, e = m.start(), m.end()
         raw = text[s:e]
         # trailing joiners ("Tuesday at") are not part of the date
@@ -170,6 +341,5 @@ def find_dates(text: str) -> list[Span]:
             e -= 1  # a full stop, not the dot of "a.m." or "Sept."
         if _keep(text, s, e):
             out.append(("DATE", s, e))
-    for m in finditer_in(bare_year, text, wins):
-        out.append(("DATE", m.start(), m.end()))
+    out += [("DATE", m.start(), m.end()) for m in years]
     return out

@@ -33,31 +33,46 @@ from bedside.guard.namelists import (
     fold,
     is_public,
 )
-from bedside.guard.names_context import LEADS, Cues, Doc, Tok, Words, practice_words
+from bedside.guard.names_context import LEADS, WORD, Cues, Doc, Tok, Words, practice_words
 from bedside.guard.names_lower import lower_names, lower_words
 from bedside.guard.normalize import Normalized
 
 # A word starting with a letter that is not a-z (upper case, or any non-ASCII letter: the
 # finder checks the case), preceded by no letter and no letter-plus-joiner.
-_CAP = re.compile(r"[^\W\d_a-z](?<![^\W\d_].)(?<![^\W\d_]['’-].)"
+_CAP = re.compile(r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’-].)"
                   r"[^\W\d_]*(?:['’][^\W\d_]+|-[^\W\d_]+)*")
 _DIGIT = re.compile(r"\d")
-_TOKEN = regex.compile(r"[\p{L}\p{M}]+(?:['’][\p{L}\p{M}]+|-[\p{L}\p{M}]+)*")
+# A short capitalised word and a space just before: maybe "St. " or "Lake " (see _place).
+_PREFIX_HINT = re.compile(r"[A-Z\u00c0-\U0010ffff][^\W\d_]{0,7}\.? \Z")
 _URL = regex.compile(
     r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S+|(?<![\w.])@[\w.]{3,}", regex.I)
+_CHUNK = re.compile(r"(?<!\S)\S*?(?:[/@]|(?i:www\.))\S*")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number just before or just after: a street ("6076 Piroska", "Jana Nerudy 894"); a state
 # code or postcode after: a town on an address line ("Porto Alegre\n, RS").
-_NUM_BEFORE = regex.compile(r"\d[\s,]*(?:Apt\.?|Suite|Unit)?[\s,]*\d*[\s,]*\Z")
-_PLACE_AFTER = regex.compile(
+_NUM_BEFORE = re.compile(r"\d[\s,]*(?:Apt\.?|Suite|Unit)?[\s,]*\d*[\s,]*\Z")
+_PLACE_AFTER = re.compile(
     r"[ \t]*(?:\d|u\.|\n?\s*,\s*(?:(?!RN|MD|DO|NP|PA|DC|OD|PT|OT)[A-Z]{2}\b|nan\b|\d{4}))")
 _URL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
 # Endings that mark a surname in many languages (Slavic, Nordic, Finnish, Baltic, Georgian,
-# Armenian, Romanian, Turkish); folded, so "-ić" reads "-ic".
-_SURNAME_SHAPE = regex.compile(
-    r"(?:[^aeiou]ov|[^aeiou]ova|[^aeiou]ev|[^aeiou]eva|enko|[^e]ski|ska|sky|wicz|[vk]ic|nen|sson|"
-    r"dottir|escu|oglu|idze|shvili|zadeh|yan|poulos|akis)$")
-_LIST_SEPS = (", ", " and ", " & ", ", and ", " or ")
+# Armenian, Romanian, Turkish); folded, so "-ić" reads "-ic". Some only after a consonant.
+_SURNAME_ENDS = ("enko", "ska", "sky", "wicz", "vic", "kic", "nen", "sson", "dottir", "escu",
+                 "oglu", "idze", "shvili", "zadeh", "yan", "poulos", "akis")
+_SURNAME_AFTER_CONSONANT = ("ov", "ova", "ev", "eva")
+
+
+def _surname_shape(key: str) -> bool:
+    if key.endswith(_SURNAME_ENDS):
+        return True
+    if key.endswith("ski"):
+        return len(key) > 3 and key[-4] != "e"
+    for end in _SURNAME_AFTER_CONSONANT:
+        if key.endswith(end):
+            return len(key) > len(end) and key[-len(end) - 1] not in "aeiou"
+    return False
+
+
+_LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
 
 Run = tuple[Tok, Tok]  # first and last word of a name
 
@@ -78,6 +93,16 @@ class _Finder:
         """S strong name, W name that is also a word, C word, U unknown, I initial."""
         if t.kind:
             return t.kind
+        kind = self.words.kinds.get(t.word)
+        if kind is None:
+            kind = self._kind(t)
+            if len(self.words.kinds) > 20000:
+                self.words.kinds.clear()  # a bound on the per-practice memo
+            self.words.kinds[t.word] = kind
+        t.kind = kind
+        return kind
+
+    def _kind(self, t: Tok) -> str:
         word = t.word
         key = t.key
         words = self.words
@@ -95,17 +120,14 @@ class _Finder:
                 kind = "W" if common else "S"
             else:
                 kind = "C" if common or t.upper else "U"
-        t.kind = kind
         return kind
 
-    def find(self, titles: list[Tok]) -> list[Run]:
-        """Names among capitalised words and after titles (`titles`: lower-case ones in use)."""
+    def find(self, spans: list[tuple[int, int]], titles: list[Tok]) -> list[Run]:
+        """Names among capitalised words (`spans`) and after lower-case `titles`."""
         doc = self.doc
         found: list[Run] = []
         pending: list[tuple[Tok, Tok, bool]] = []
-        plain = self.words.plain_caps
-        cands = [doc.tok(m.start(), m.end()) for m in _CAP.finditer(self.text)
-                 if m.group() not in plain]
+        cands = [doc.tok(a, b) for a, b in spans]
         if titles:
             cands = sorted(cands + titles, key=lambda t: t.start)
         pos = 0
@@ -122,14 +144,19 @@ class _Finder:
                         continue
             if not t.cap or (self.masked and self.skipped(t)):
                 continue
+            last = doc.joined(t, True)
+            if last is None:
+                self._one(t, found, pending)  # most runs are one word
+                pos = t.end
+                continue
             run = [t]
             last = t
             while len(run) < 6:
-                nxt = doc.joined(last)
+                nxt = doc.joined(last, True)
                 if nxt is None or (self.masked and self.skipped(nxt)):
                     break
                 if not nxt.cap:
-                    after = doc.joined(nxt) if nxt.key in PARTICLES else None
+                    after = doc.joined(nxt, True) if nxt.key in PARTICLES else None
                     if after is None or not after.cap:
                         break
                 run.append(nxt)
@@ -153,12 +180,24 @@ class _Finder:
             return None  # "Dr. Office" is rare; "Dr. Monday" and "Mr. Hospital" are not names
         last = nxt
         for _ in range(3):
-            after = self.doc.joined(last)
+            after = self.doc.joined(last, True)
             if after is None or not after.cap or self.kind(after) not in "SWUI" or (
                     after.key in PLACE_SUFFIXES):
                 break
             last = after
         return (nxt, last)
+
+    def _one(self, t: Tok, found: list[Run], pending: list[tuple[Tok, Tok, bool]]) -> None:
+        """Judge a run of one word, followed by no capitalised word."""
+        kind = t.kind or self.kind(t)
+        if kind == "C" or kind == "I" or t.key in PARTICLES:
+            return  # a lone initial or word
+        verdict = self._single(t, t, kind)
+        if verdict is True:
+            if not self._place(t, t, False):
+                found.append((t, t))
+        elif verdict is None:
+            pending.append((t, t, kind == "S"))
 
     def _segments(self, run: list[Tok], found: list[Run],
                   pending: list[tuple[Tok, Tok, bool]]) -> None:
@@ -181,16 +220,21 @@ class _Finder:
                 pending.append((run[a], run[b], "S" in kinds[a:b + 1]))
             a = b + 1
 
-    def _place(self, a: Tok, b: Tok) -> bool:
-        """A place or a facility: "St. John", "Chatham High", "6076 Piroska", "Porto Alegre, RS"."""
+    def _place(self, a: Tok, b: Tok, joined: bool = True) -> bool:
+        """A place or a facility: "St. John", "Chatham High", "6076 Piroska", "Porto Alegre, RS".
+
+        `joined` False: no capitalised word follows b.
+        """
         text = self.text
-        p = self.doc.prev(a)
-        if p is not None and p.cap and p.key in PLACE_PREFIXES and (
-                text[p.end:a.start] in (" ", ". ")):
-            return True
-        nxt = self.doc.joined(b)
-        if nxt is not None and nxt.cap and nxt.key in PLACE_SUFFIXES:
-            return True
+        if _PREFIX_HINT.search(text, max(0, a.start - 11), a.start):
+            p = self.doc.prev(a)
+            if p is not None and p.cap and p.key in PLACE_PREFIXES and (
+                    text[p.end:a.start] in (" ", ". ")):
+                return True
+        if joined:
+            nxt = self.doc.joined(b, True)
+            if nxt is not None and nxt.cap and nxt.key in PLACE_SUFFIXES:
+                return True
         lo = max(0, a.start - 24)
         if _DIGIT.search(text, lo, a.start) and _NUM_BEFORE.search(text, lo, a.start):
             return True
@@ -211,19 +255,23 @@ class _Finder:
         words = [k for k in kinds if k != "I"]
         if not words:
             return False
+        if len(words) == 1:
+            return self._single(a, b, words[0])
+        cues = self.cues
+        if "S" in words or "I" in kinds[1:-1] or cues.before(a) or cues.after(b) or (
+                cues.whole_line(a, b)):
+            return True
+        if words[0] == "W" and "U" in words and self.words.is_first(a.key):
+            return True
+        if all(k == "U" for k in words) and len(words) <= 3 and (
+                not self.doc.brk(a) or any(_surname_shape(t.key) for t in seg)):
+            return True  # "Vidica Zakoč", "Zargan Vedzizhev": two unknown capitalised words
+        return None
+
+    def _single(self, a: Tok, b: Tok, kind: str) -> bool | None:
+        """The verdict on a run with one word of kind `kind` (a..b may add initials)."""
         cues = self.cues
         doc = self.doc
-        if len(words) >= 2:
-            if "S" in words or "I" in kinds[1:-1] or cues.before(a) or cues.after(b) or (
-                    cues.whole_line(a, b)):
-                return True
-            if words[0] == "W" and "U" in words and self.words.is_first(a.key):
-                return True
-            if all(k == "U" for k in words) and len(words) <= 3 and (
-                    not doc.brk(a) or any(_SURNAME_SHAPE.search(t.key) for t in seg)):
-                return True  # "Vidica Zakoč", "Zargan Vedzizhev": two unknown capitalised words
-            return None
-        kind = words[0]
         if kind == "S":
             if self.words.is_first(a.key) or cues.before(a) or cues.after(b):
                 return True
@@ -233,7 +281,7 @@ class _Finder:
             if p is not None and p.key in LEADS:
                 return None  # "in Chatham": a town before a surname
             return True
-        if (kind == "U" and not doc.brk(a) and _SURNAME_SHAPE.search(a.key)) or cues.before(
+        if (kind == "U" and _surname_shape(a.key) and not doc.brk(a)) or cues.before(
                 a) or cues.after(b):
             return True  # "early Khadzhiyev": a surname by its ending
         return None if kind in "WU" else False
@@ -252,14 +300,14 @@ class _Finder:
         """Accept a doubtful run listed with a name: "Kadiev and Adams", "Janet and Terri"."""
         text = self.text
         for _ in range(2):
-            ends = {b.end for _, b in found}
-            starts = {a.start for a, _ in found}
+            if not found and not any(x[2] for x in pending):
+                return
+            spans = [(a.start, b.end) for a, b in found]
             keep: list[tuple[Tok, Tok, bool]] = []
             for item in pending:
                 a, b, _strong = item
-                near = any(a.start - len(s) in ends and text.endswith(s, 0, a.start)
-                           for s in _LIST_SEPS) or any(
-                    b.end + len(s) in starts and text.startswith(s, b.end) for s in _LIST_SEPS)
+                near = any((0 < a.start - e <= 7 and text[e:a.start] in _LIST_SEPS) or (
+                    0 < s - b.end <= 7 and text[b.end:s] in _LIST_SEPS) for s, e in spans)
                 if not near:
                     near = any(x is not item and x[2] and self._listed(x, item)
                                and not self._place_of(x) for x in pending)
@@ -267,13 +315,15 @@ class _Finder:
                     found.append((a, b))
                 else:
                     keep.append(item)
+            if len(keep) == len(pending):
+                return
             pending[:] = keep
 
-    def url_names(self) -> list[Run]:
+    def url_names(self, urls: list[regex.Match[str]]) -> list[Run]:
         """First names inside web addresses and handles ("gofundme.example/kayla-strong-fight")."""
         words = self.words
         spans: list[Run] = []
-        for m in _URL.finditer(self.text):
+        for m in urls:
             for part in _URL_PART.finditer(m.group()):
                 key = fold(part.group())
                 if len(key) >= 3 and words.is_first(key) and not words.common_word(key):
@@ -283,28 +333,81 @@ class _Finder:
         return spans
 
 
+def _scan(text: str, plain: frozenset[str]) -> list[tuple[int, int]]:
+    """Capitalised words that may start a name or are titles, in order."""
+    spans: list[tuple[int, int]] = []
+    for m in _CAP.finditer(text):
+        w = m.group()
+        # Drop words that never start a name before any other work: common words, acronyms,
+        # contractions, a lone capital ("I am"). Titles stay.
+        if w in plain:
+            continue
+        if len(w) == 1:
+            e = m.end()
+            c = text[e:e + 1]
+            if c != "." and (c != " " or _lone(text, e + 1)):
+                continue
+        elif "'" in w:
+            if w.endswith("'s") and w[:-2] in plain:
+                continue
+            if not w.endswith("'s") and not w[2:3].isupper():
+                continue
+        elif w.isupper() and w.lower() not in TITLES:
+            continue
+        spans.append(m.span())
+    return spans
+
+
+def _lone(text: str, start: int) -> bool:
+    """The word at `start` cannot continue a run: it is lower case and not a particle."""
+    m = WORD.match(text, start)
+    if m is None:
+        return True
+    w = m.group()
+    return w.islower() and w not in PARTICLES
+
+
+def _web(text: str) -> tuple[list[regex.Match[str]], list[tuple[int, int]]]:
+    """Web addresses and handles, and the spans to mask (those and e-mail addresses)."""
+    urls: list[regex.Match[str]] = []
+    emails: list[tuple[int, int]] = []
+    # Every match lies inside one run of non-space characters holding "/", "@" or "www.", so
+    # only those runs are searched.
+    for chunk in _CHUNK.finditer(text):
+        start, end = chunk.span()
+        urls += _URL.finditer(text, start, end)
+        if "@" in chunk.group():
+            emails += [m.span() for m in _EMAIL.finditer(text, start, end)]
+    return urls, [m.span() for m in urls] + emails
+
+
 def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     """Every personal-name span (original offsets); `own` marks the practice's staff."""
     text = norm.text.text
     words, people = practice_words(practice.staff)
+    urls: list[regex.Match[str]] = []
     masked: list[tuple[int, int]] = []
     if "/" in text or "@" in text or "www." in text:
-        masked = [m.span() for m in _URL.finditer(text)]
-        if "@" in text:
-            masked += [m.span() for m in _EMAIL.finditer(text)]
-    finder = _Finder(text, words, masked)
+        urls, masked = _web(text)
+    spans = _scan(text, words.plain_caps)
     lower = lower_words(text, words)
-    runs = finder.find(lower.titles(finder.doc) if lower else [])
+    if not spans and lower is None and not urls:
+        return []
+    finder = _Finder(text, words, masked)
+    runs = finder.find(spans, lower.titles(finder.doc) if lower else [])
     if lower:
         runs += lower_names(finder.doc, finder.cues, lower, runs, masked)
-    if masked:
-        runs += finder.url_names()
+    if urls:
+        runs += finder.url_names(urls)
     out: list[Entity] = []
+    runs_first = {a.start: a.key for a, _ in runs}
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
         o_start, o_end = norm.text.span(start, end)
-        keys = {fold(w) for w in _TOKEN.findall(text[start:end])}
-        keys = {k[:-2] if k.endswith(("'s", "’s")) else k for k in keys}
-        own = any(keys <= person for person in people)
+        own = False
+        if runs_first[start] in words.staff:
+            keys = {fold(w).removesuffix("'s").removesuffix("’s")
+                    for w in WORD.findall(text, start, end)}
+            own = any(keys <= person for person in people)
         out.append(Entity("NAME", o_start, o_end, norm.original[o_start:o_end], own))
     return out
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import regex
-
 from bedside.guard.namelists import (
     CALENDAR,
+    PARTICLES,
     PLACE_SUFFIXES,
     TITLES,
     NameLists,
@@ -28,7 +27,10 @@ from bedside.guard.namelists import (
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
 # A gap that ends a sentence or a line, or holds an emoji or a bullet: the next word may be
 # capitalised for that reason alone.
-_BREAK = regex.compile(r"[.!?:;\n\r\t>•|()\[\]\"“”*#]|[^\p{L}\p{N}\s,'’&/@+%$=~_-]")
+_BREAK = re.compile(r"[.!?:;\n\r\t>•|()\[\]\"“”*#]|[^\w\s,'’&/@+%$=~-]")
+
+# Lower-case letters that no name particle (namelists.PARTICLES) starts with.
+_NOT_PARTICLE = frozenset("abcdefghijklmnopqrstuvwxyz") - {w[0] for w in PARTICLES}
 
 # Words before a name that say what follows is a name, even an unknown one.
 GREET = frozenset("hi hello hey dear thanks thx ty congrats congratulations welcome bye yo "
@@ -40,7 +42,7 @@ KIN = frozenset("kid kids son daughter wife husband mom mother dad father brothe
                 "fiance fiancee patient pt baby twins cousin child spouse colleague coworker "
                 "neighbor neighbour boss user customer client attn contact maiden".split())
 _AFTER = frozenset("says said asks asked wrote lives lived is was who has had writes told".split())
-_ROLES = frozenset("producer songwriter writer author director singer player actor actress "
+ROLES = frozenset("producer songwriter writer author director singer player actor actress "
                    "professor student manager".split())
 _VERBS = frozenset("and will can could would should may might just also began spent shouted "
                    "went got made did does do is was has had".split())
@@ -52,8 +54,7 @@ HI = frozenset("hi hey thx thanks dear".split())
 class Tok:
     """One word: offsets, folded key (possessive removed) and case."""
 
-    __slots__ = ("start", "end", "word", "key", "cap", "upper", "kind", "pv", "nx", "pv_set",
-                 "nx_set")
+    __slots__ = ("start", "end", "word", "key", "cap", "upper", "kind")
 
     def __init__(self, start: int, end: int, word: str) -> None:
         self.start = start
@@ -70,20 +71,23 @@ class Tok:
             key = key.removesuffix("'s").removesuffix("’s")
         self.key = key
         self.kind = ""  # set by the finder: S, W, U, I or C
-        self.pv: Tok | None = None
-        self.nx: Tok | None = None
-        self.pv_set = self.nx_set = False
+
+
+_UNSET = Tok(-1, -1, "-")  # not looked up yet
 
 
 class Doc:
     """A text whose words are read lazily around the offsets a rule looks at."""
 
-    __slots__ = ("text", "_rev", "_toks")
+    __slots__ = ("text", "_rev", "_toks", "_nx", "_pv")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self._rev = ""
         self._toks: dict[int, Tok] = {}
+        # Neighbours by start offset (kept here, not in Tok, so words form no reference cycles).
+        self._nx: dict[int, Tok | None] = {}
+        self._pv: dict[int, Tok | None] = {}
 
     def tok(self, start: int, end: int) -> Tok:
         """The word at text[start:end], one object per word."""
@@ -93,30 +97,31 @@ class Doc:
         return t
 
     def next(self, t: Tok) -> Tok | None:
-        if not t.nx_set:
+        nx = self._nx.get(t.start, _UNSET)
+        if nx is _UNSET:
             m = WORD.search(self.text, t.end)
-            self._link(t, self.tok(m.start(), m.end()) if m else None)
-        return t.nx
+            nx = self._nx[t.start] = self.tok(m.start(), m.end()) if m else None
+            if nx is not None:
+                self._pv[nx.start] = t
+        return nx
 
     def prev(self, t: Tok) -> Tok | None:
-        if not t.pv_set:
+        p = self._pv.get(t.start, _UNSET)
+        if p is _UNSET:
             if not self._rev:
                 self._rev = self.text[::-1]
             n = len(self.text)
             m = WORD.search(self._rev, n - t.start)
-            p = self.tok(n - m.end(), n - m.start()) if m else None
-            t.pv, t.pv_set = p, True
+            p = self._pv[t.start] = self.tok(n - m.end(), n - m.start()) if m else None
             if p is not None:
-                p.nx, p.nx_set = t, True
-        return t.pv
+                self._nx[p.start] = t
+        return p
 
-    def _link(self, t: Tok, nx: Tok | None) -> None:
-        t.nx, t.nx_set = nx, True
-        if nx is not None:
-            nx.pv, nx.pv_set = t, True
+    def joined(self, t: Tok, cap: bool = False) -> Tok | None:
+        """The next word if it continues t's run: same line, one space apart ("Mr. X", "J.X").
 
-    def joined(self, t: Tok) -> Tok | None:
-        """The next word if it continues t's run: same line, one space apart ("Mr. X", "J.X")."""
+        With `cap`, only a word that may extend a run of names: not lower case, or a particle.
+        """
         text = self.text
         e = t.end
         c = text[e:e + 1]
@@ -132,13 +137,18 @@ class Doc:
                 return None
         else:
             return None
-        if t.nx_set:
-            return t.nx if t.nx is not None and t.nx.start == s else None
+        nx = self._nx.get(t.start, _UNSET)
+        if nx is not _UNSET:
+            return nx if nx is not None and nx.start == s else None
+        if cap and text[s:s + 1] in _NOT_PARTICLE:
+            return None  # a lower-case word that no particle starts with
         m = WORD.match(text, s)
         if m is None:
             return None
-        nx = self.tok(s, m.end())
-        self._link(t, nx)
+        if cap and "a" <= text[s] <= "z" and m.group() not in PARTICLES:
+            return None
+        nx = self._nx[t.start] = self.tok(s, m.end())
+        self._pv[s] = t
         return nx
 
     def gap(self, t: Tok) -> str:
@@ -158,7 +168,7 @@ class Doc:
 class Words:
     """Name-list lookups, with the practice's staff counted as known, uncommon names."""
 
-    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps")
+    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps", "kinds")
 
     def __init__(self, lists: NameLists, staff: frozenset[str]) -> None:
         self.first = lists.first
@@ -166,11 +176,13 @@ class Words:
         self.common = lists.common
         self.staff = staff
         self.known_plain = _known_plain() | staff
+        self.kinds: dict[str, str] = {}  # memo of the finder's word kinds
         # Capitalised words that are never part of a name ("The", "Clinic", "Monday"): the
         # scan drops them before any other work. Titles stay: they introduce a name.
         self.plain_caps = frozenset(
             w.capitalize() for w in (lists.common - staff - self.known_plain) | PLACE_SUFFIXES
             | CALENDAR if len(w) > 1 and w not in TITLES and "'" not in w)
+
 
     def known(self, key: str) -> bool:
         if key in self.first or key in self.last or key in self.staff:
@@ -237,7 +249,7 @@ class Cues:
                 ppp = doc.prev(pp)
                 return ppp is not None and ppp.key in ("thank", "thanks")
             return False
-        if prev in _ROLES and p.cap and gap == " ":
+        if prev in ROLES and p.cap and gap == " ":
             return True
         if prev == "the":
             nx = doc.next(t)

@@ -7,18 +7,43 @@ few hits are then read in context.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import regex
 
-from bedside.guard.namelists import TITLES, name_lists
-from bedside.guard.names_context import GREET, HI, INTRO, KIN, WORD, Cues, Doc, Tok, Words
+from bedside.guard.namelists import TITLES
+from bedside.guard.names_context import GREET, HI, INTRO, KIN, ROLES, WORD, Cues, Doc, Tok, Words
 
 # Any capital that does not start a sentence: the writer uses case, so a lower-case word that is
 # a name is one only with a cue.
 _CAP_INSIDE = regex.compile(r"[\p{L}\p{M}][ ,]+\p{Lu}|\p{Lu}\p{Lu}")
+# Its ASCII part on a shape of the text (see _lower_text).
+_SHAPE = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else c if c in (32, 44) else 46
+               for c in range(256))
+_SHAPE_CAP = re.compile(rb"[aA][ ,]+A")
 # Lower-case names are looked for only where the writer also writes cue words in lower case.
+_LOWER_CUE_WORDS = GREET | INTRO | KIN | {"you", "me", "is", "am"}
 _LOWER_CUE = regex.compile(
-    r"\b(?:" + "|".join(sorted(GREET | INTRO | KIN | {"you", "me", "is", "am"}))
-    + r")\s+[\p{Ll}]", regex.I)
+    r"\b(?:" + "|".join(sorted(_LOWER_CUE_WORDS)) + r")\s+[\p{Ll}]", regex.I)
+
+
+def _lower_text(text: str, raw: bytes) -> bool:
+    """No capital letter except at the start of a sentence: messy all-lower-case writing."""
+    # ASCII letters only, as "a" and "A", commas as spaces: a match here settles it.
+    shape = raw.translate(_SHAPE)
+    if (b"AA" in shape or b"a A" in shape or b"A A" in shape or b"a, A" in shape
+            or b"A, A" in shape or b"a,A" in shape or b"A,A" in shape):
+        return False
+    if (b"  " in shape or b",," in shape or b" ," in shape) and _SHAPE_CAP.search(shape):
+        return False
+    if text.isascii():
+        return True
+    # Other letters (not emoji or symbols) may hold the capital: read them properly.
+    if not any(c.isalpha() or c.isupper() or unicodedata.combining(c)
+               for c in set(text) if c > "\x7f"):
+        return True
+    return _CAP_INSIDE.search(text) is None
 
 
 class Lower:
@@ -26,17 +51,28 @@ class Lower:
 
     __slots__ = ("text", "strong", "hits", "_lower_text")
 
-    def __init__(self, text: str, strong: set[str], hits: set[str]) -> None:
+    def __init__(self, text: str, strong: set[str], hits: list[tuple[int, int]],
+                 lower: bool) -> None:
         self.text = text
         self.strong = strong  # known names that are not common words: names with any cue
-        self.hits = [m.span() for m in WORD.finditer(text) if m.group() in hits]
-        self._lower_text: bool | None = None
+        self.hits = hits  # spans of the known names in lower case
+        self._lower_text = lower
 
     def lower_text(self) -> bool:
         """No capital letter except at the start of a sentence: messy all-lower-case writing."""
-        if self._lower_text is None:
-            self._lower_text = _CAP_INSIDE.search(self.text) is None
         return self._lower_text
+
+    def cue_gate(self, doc: Doc, t: Tok) -> bool:
+        """The writer uses cue words in lower case: "hi jenny" here, or elsewhere in the text."""
+        if self.lower_text():
+            return True
+        p = doc.prev(t)
+        text = self.text
+        if p is not None and p.key in _LOWER_CUE_WORDS and p.word.lower() == p.key and (
+                text[p.end:t.start].isspace()) and (
+                p.start == 0 or not (text[p.start - 1].isalnum() or text[p.start - 1] == "_")):
+            return True  # the cue just before t
+        return _LOWER_CUE.search(text) is not None
 
     def titles(self, doc: Doc) -> list[Tok]:
         """Lower-case titles just before a lower-case name ("mrs garcia")."""
@@ -50,15 +86,29 @@ class Lower:
 
 
 # Bytes to a plain word list in C: a-z kept, A-Z become "#" (a capitalised word is never a
-# lower-case name), a 2-byte UTF-8 character (accented Latin, Greek, Cyrillic) becomes "~" and
-# its continuation bytes are dropped, anything else splits words ("jenny's" gives "jenny").
-_TABLE = bytes(c if 97 <= c <= 122 else 35 if 65 <= c <= 90 else 126 if 0xC2 <= c < 0xE0 else 32
-               for c in range(256))
-_TABLE_APOS = _TABLE[:39] + b"'" + _TABLE[40:]  # keeps "d'amore" whole
+# lower-case name), a letter outside ASCII (2-byte UTF-8 and U+1000-1FFF: accented Latin, Greek,
+# Cyrillic, Vietnamese) becomes "~", continuation bytes are dropped (so offsets still match the
+# text), an apostrophe stays, anything else splits words.
+_TABLE = bytes(c if 97 <= c <= 122 or c == 39 else 35 if 65 <= c <= 90 else 126 if (
+    0xC2 <= c < 0xE0 or c == 0xE1) else 32 for c in range(256))
 _CONT = bytes(range(0x80, 0xC0))
-# "amore" in "d'amore": only then are names with an apostrophe looked up.
-_APOS_TAILS = frozenset(w.split("'")[1] for w in name_lists().last if regex.fullmatch(r"[a-z]+'[a-z]+", w))
-_HI_FAST = frozenset(HI | {"#" + w[1:] for w in HI})
+_START = re.compile(r"(?<![^\W\d_])(?<![^\W\d_]['’-])")  # a word starts here
+
+
+def _cased(ws: frozenset[str] | set[str]) -> frozenset[str]:
+    """The words as the fast list shows them in lower case, capitalised or in capitals."""
+    return frozenset(v for w in ws for v in (w, "#" + w[1:], "#" * len(w)))
+
+
+_HI_FAST = _cased(HI)
+_CUE_NEXT = _cased(GREET | INTRO | KIN) | TITLES | {"#" + w[1:] for w in ROLES}
+_YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in ("you", "is am", "me", "so much",
+                                                                "the"))
+_THANK, _NAME, _CALL, _THANKS, _FAMILY = (_cased(set(ws.split())) for ws in (
+    "thank", "name last first", "call calls called", "thank thanks", "family families"))
+_CUE_PREV = _CUE_NEXT | _YOU | _IS | _ME | _SO | _THE
+_CUE_SECOND = _THANK | _NAME | _CALL | _THANKS | _FAMILY  # "thank you X", "the X family"
+_COMPOUND = ((_YOU, _THANK), (_IS, _NAME), (_ME, _CALL), (_SO, _THANKS), (_THE, _FAMILY))
 
 
 def _key(word: str) -> str:
@@ -69,29 +119,114 @@ def lower_words(text: str, words: Words) -> Lower | None:
     """The known names written in lower case in `text`, or None when there are none."""
     raw = text.encode("utf-8", "surrogatepass")
     flat = raw.translate(_TABLE, _CONT).decode()
+    if "'" in flat:
+        flat = (flat + " ").replace("'s ", " ")  # "jenny's" reads "jenny"; "d'amore" stays
     fast = flat.split()
-    # Known names among the words, possessives and hyphenated parts split off. A hyphenated
-    # name counts only with a part that is a name on its own ("mary-jane", not "will-power").
-    found = words.known_plain.intersection(fast)
-    if "'" in text and not _APOS_TAILS.isdisjoint(fast):
-        found |= words.last.intersection(raw.translate(_TABLE_APOS, _CONT).decode().split())
-    strong = found.difference(words.common)
+    lower = _lower_text(text, raw)
+    if "~" in flat and any("~" in w and "#" not in w and len(w) > 2 for w in fast):
+        return _read_all(text, words, lower)  # a lower-case word with accents: fold each word
+    # Which words to look up in the name lists (each lookup in a big table costs): all of them
+    # in lower-case writing, else only those right after a cue word or a title.
+    greeted: set[str] = set()
+    if lower:
+        found = words.known_plain.intersection(fast)
+        if found and not _HI_FAST.isdisjoint(fast):
+            greeted = {fast[i + 1] for i, w in enumerate(fast[:-1]) if w in _HI_FAST}
+    elif _CUE_NEXT.isdisjoint(fast) and _CUE_SECOND.isdisjoint(fast):
+        return None
+    else:
+        found = words.known_plain.intersection(_after_cues(fast, greeted))
+    if not found:
+        return None
+    # Hyphenated parts are split off, so a hyphenated name counts only with a part that is a
+    # name on its own ("mary-jane", not "will-power").
+    cands = {w for w in found.difference(words.common) if len(w) > 2}
     if words.staff:
-        strong |= words.staff.intersection(found)
-    if any(len(w) > 2 for w in strong) or (
-            found and not _HI_FAST.isdisjoint(fast)) or (
-            "~" in flat and any("~" in w and "#" not in w for w in fast)):
-        return _read(text, words)
-    return None
+        cands |= words.staff.intersection(found)
+    if greeted:
+        cands |= found.intersection(greeted)  # a name that is also a word only after "thx"
+    return _read(text, words, cands, lower) if cands else None
 
 
-def _read(text: str, words: Words) -> Lower | None:
+def _after_cues(fast: list[str], greeted: set[str]) -> set[str]:
+    """Words just after a cue for a lower-case name (a superset of what Cues.before accepts)."""
+    cues = _CUE_NEXT.intersection(fast)
+    second = _CUE_SECOND.intersection(fast)
+    if second:  # "thank you X", "my name is X", "call me X", "the X family"
+        for firsts, seconds in _COMPOUND:
+            if not seconds.isdisjoint(second):
+                cues |= firsts.intersection(fast)
+    out: set[str] = set()
+    n = len(fast)
+    for p in cues:
+        i = -1
+        for _ in range(fast.count(p)):
+            i = fast.index(p, i + 1)
+            if i + 1 == n:
+                break
+            if p in _CUE_NEXT:
+                if p in _HI_FAST:
+                    greeted.add(fast[i + 1])
+            elif not (p in _YOU and i >= 1 and fast[i - 1] in _THANK
+                      or p in _IS and i >= 1 and fast[i - 1] in _NAME
+                      or p in _ME and i >= 1 and fast[i - 1] in _CALL
+                      or p in _SO and i >= 2 and fast[i - 2] in _THANKS
+                      or p in _THE and i + 2 < n and fast[i + 2] in _FAMILY):
+                continue
+            out.add(fast[i + 1])
+    return out
+
+
+def _hit(text: str, words: Words, start: int, greeted: bool) -> tuple[int, int] | None:
+    """The span of the word at `start` if it is a known name in lower case."""
+    m = WORD.match(text, start)
+    if m is None:
+        return None
+    w = m.group()
+    if not w.islower():
+        return None
+    key = w if w.isascii() and "'" not in w and "’" not in w else _key(w)
+    if len(key) < 3 or not words.known(key) or not (greeted or words.strong(key)):
+        return None
+    return m.span()
+
+
+def _read(text: str, words: Words, cands: set[str], lower: bool) -> Lower | None:
+    """Find where the candidate words stand as words of their own, and check each."""
+    greeted = True  # weak candidates are only those right after a greeting
+    spans: dict[int, tuple[int, int]] = {}
+    rev = ""
+    for w in cands:
+        pos = text.find(w)
+        while pos >= 0:
+            start = pos
+            if _START.match(text, pos) is None:
+                if text[pos - 1] not in "'’-":
+                    pos = text.find(w, pos + 1)
+                    continue
+                # inside a hyphenated or apostrophed word: read the whole word
+                rev = rev or text[::-1]
+                back = WORD.search(rev, len(text) - pos - len(w))
+                start = len(text) - back.end() if back else pos
+            if start not in spans:
+                hit = _hit(text, words, start, greeted)
+                if hit is not None:
+                    spans[start] = hit
+            pos = text.find(w, pos + 1)
+    if not spans:
+        return None
+    hits = sorted(spans.values())
+    strong = {text[a:b] for a, b in hits if words.strong(_key(text[a:b]))}
+    return Lower(text, strong, hits, lower)
+
+
+def _read_all(text: str, words: Words, lower: bool) -> Lower | None:
     """Read the text word by word for known names in lower case."""
-    toks = WORD.findall(text)
-    greeted = not HI.isdisjoint(map(str.lower, toks))
+    greeted = not HI.isdisjoint(map(str.lower, WORD.findall(text)))
     strong: set[str] = set()
-    hits: set[str] = set()
-    for w in toks:
+    hits: list[tuple[int, int]] = []
+    for m in WORD.finditer(text):
+        w = m.group()
         if not w.islower():
             continue
         key = w if w.isascii() and "'" not in w and "’" not in w else _key(w)
@@ -99,10 +234,10 @@ def _read(text: str, words: Words) -> Lower | None:
             continue
         if words.strong(key):
             strong.add(w)
-            hits.add(w)
-        elif greeted:
-            hits.add(w)  # a name that is also a word ("will", "mark") only after "thx"
-    return Lower(text, strong, hits) if hits else None
+        elif not greeted:
+            continue  # a name that is also a word ("will", "mark") only after "thx"
+        hits.append(m.span())
+    return Lower(text, strong, hits, lower) if hits else None
 
 
 def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
@@ -121,7 +256,7 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         p = doc.prev(t)
         if cues.before(t) and key not in TITLES and (strong or (p is not None and p.key in HI)):
             if gate is None:
-                gate = lower.lower_text() or _LOWER_CUE.search(lower.text) is not None
+                gate = lower.cue_gate(doc, t)
             ok = gate
         else:
             ok = strong and words.is_first(key) and lower.lower_text()

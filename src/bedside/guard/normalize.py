@@ -165,7 +165,7 @@ def _strip_mark(ch: str) -> str:
 
 # Two single letters are usually two real words ("a z-pak", "vitamin d a day"); join them only
 # when they spell a word people hide ("n o side effects").
-_JOINABLE_PAIRS = frozenset({"no", "ok"})
+_JOINABLE_PAIRS = frozenset({"no", "ok", "dm"})
 
 
 def _worth_joining(run: str) -> bool:

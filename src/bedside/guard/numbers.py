@@ -9,8 +9,14 @@ An NPI or ABA routing number names a provider or a bank, never a patient, so nei
 from __future__ import annotations
 
 import hashlib
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from functools import cache
 
 import regex
+
+from bedside.guard.spans import Scan, matches_at, scan
 
 Span = tuple[str, int, int]
 
@@ -25,6 +31,7 @@ _CARD = regex.compile(
     r"|\d{4}([ -])\d{6}\2\d{4,5}(?![\w]|\2\d)|\d{12,19}(?![\w]))"
 )
 _IBAN_HEAD = regex.compile(r"\b[A-Z]{2}\d{2}(?:[ -][A-Z0-9]{3,4})*[ -]$")
+_CARD_BEFORE = regex.compile(r"(?i:card|cc)\b[^\n\d]{0,20}$")
 _CARD_WORD = regex.compile(r"^(?:card|cc)", regex.IGNORECASE)
 _IBAN = regex.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ -]?[A-Z0-9]){8,32}")
 # ISO 13616 registry lengths, by country code.
@@ -50,6 +57,7 @@ _MAC = regex.compile(
     r"|[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4})(?![\w:.-]|\.\w)",
     regex.IGNORECASE,
 )
+_DOTTED_HEX = re.compile(r"\.[0-9A-Fa-f]{4}\.")  # in every dotted MAC ("0000.0c07.ac01")
 _VIN = regex.compile(r"(?<![\w-])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
 _CRYPTO = regex.compile(
     r"(?<![\w])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})(?![\w])"
@@ -114,7 +122,7 @@ def _card_ok(digits: str, text: str, start: int) -> bool:
     if digits[0] == "1" and n != 15:  # UATP and JCB 1800 are 15 digits long
         return False
     if n == 12:
-        return bool(regex.search(r"(?i:card|cc)\b[^\n\d]{0,20}$", text[max(0, start - 30) : start]))
+        return bool(_CARD_BEFORE.search(text[max(0, start - 30) : start]))
     return n != 13 or digits[0] == "4"
 
 
@@ -195,44 +203,145 @@ def _vin_ok(vin: str) -> bool:
     return vin[8] == ("X" if check == 10 else str(check))
 
 
-def find_numbers(text: str) -> list[Span]:
-    """Identifier number spans with their PHI type."""
+# First words of the keywords in _CONTEXT_IDS (whole words in the flat copy, see spans.py);
+# "a/c" and "s/n" are looked up as they are written.
+_KEYWORDS = (
+    "mrn mr medical med chart patient hospital record records accession encounter visit member "
+    "membership subscriber policy insurance medicaid medicare mbi health plan beneficiary group "
+    "rx rxbin pcn account acct bank checking savings invoice billing iban swift card cc driver "
+    "drivers licence license dl dea certificate cert passport travel registration npi plate "
+    "plates licen tag vin serial sn device udi imei meid lot model"
+).split()
+# Furthest a code's first digit lies from the start of its keyword ("medical record number:
+# LFM-220847"): the longest keyword, a gap of three words and a code's 24 characters.
+_CODE_REACH = 90
+_BIO_STEMS = (b"print", b"retina", b"iris", b"biometric", b"facial", b"dna")
+
+
+def anchor_words() -> list[str]:
+    """Words an identifier keyword can start with (for the shared anchor scan in spans.py)."""
+    return list(_KEYWORDS)
+
+
+@cache
+def _keyword_bytes() -> tuple[frozenset[str], tuple[bytes, ...]]:
+    return frozenset(_KEYWORDS), tuple(w.encode() for w in _KEYWORDS)
+
+
+def _context_starts(text: str, sc: Scan) -> list[int]:
+    """Where a keyword-led code ("account #LFM-220847") can start: a keyword with a digit run
+    close after it (the code needs three digits), or digits fused to one ("MRN00482913")."""
+    words, prefixes = _keyword_bytes()
+    runs = [s for s, _ in sc.runs]
+    starts: list[int] = []
+    for w in words.intersection(sc.words):
+        for p in sc.words[w]:
+            i = bisect_right(runs, p)
+            if i < len(runs) and runs[i] < p + _CODE_REACH:
+                starts.append(p)
+    fl = sc.flat
+    for s, _ in sc.runs:
+        if fl[s] != 32:
+            ts = fl.rfind(b" ", 0, s + 1)
+            if fl.startswith(prefixes, ts + 1):
+                starts.append(ts)
+    for key, flat_key in (("a/c", b" a c "), ("s/n", b" s n ")):
+        if flat_key in fl:
+            low = text.lower()
+            i = low.find(key)
+            while i >= 0:
+                starts.append(i)
+                i = low.find(key, i + 1)
+    return starts
+
+
+def _numbers_fast(text: str, sc: Scan) -> list[Span]:
+    """find_numbers, trying each pattern only where it can start (see spans.py)."""
+    fl = sc.flat
     out: list[Span] = []
-    if not any(c.isdigit() for c in text):
-        out = [("BIOMETRIC", m.start(), m.end()) for m in _BIOMETRIC.finditer(text)]
-        if text.count(":") >= 5 or text.count("-") >= 5 or text.count(".") >= 2:
-            out += [("DEVICE_ID", m.start(), m.end()) for m in _MAC.finditer(text)
-                    if m.group().lower().strip(":-.f") and m.group().strip(":-.0")]
+    if any(stem in fl for stem in _BIO_STEMS):
+        out += [("BIOMETRIC", m.start(), m.end()) for m in _BIOMETRIC.finditer(text)]
+    if text.count(":") >= 5 or text.count("-") >= 5 or _DOTTED_HEX.search(text):
+        for m in _MAC.finditer(text):
+            hexes = "".join(c for c in m.group().lower() if c not in ":-.")
+            if hexes not in ("f" * 12, "0" * 12):
+                out.append(("DEVICE_ID", m.start(), m.end()))
+    if not sc.runs:
         return out
-    for m in _SSN.finditer(text):
+    # Where each shape can start, from the length of the digit run that opens it.
+    ssn: list[int] = []  # 3-2-4, 5-4 or 9 digits
+    card: list[int] = []  # 4-4-4-4, 4-6-5 or 12-19 digits
+    mbi: list[int] = []  # a digit, then a letter
+    iban: list[int] = []  # two capitals, then the check digits
+    tokens: set[int] = set()  # tokens long enough for a VIN or a crypto address
+    for s, e in sc.runs:
+        n = e - s
+        if fl[s] == 32:
+            if n in (3, 5, 9):
+                ssn.append(s)
+            if n == 4 or 12 <= n <= 19:
+                card.append(s)
+            if n == 1 and text[s + 1 : s + 2].isalpha():
+                mbi.append(s)
+        if n >= 2 and s >= 2 and text[s - 2 : s].isupper():
+            iban.append(s - 2)
+        if fl[s] != 32 or fl[e + 1] != 32 or n >= 17:
+            t = fl.rfind(b" ", 0, s + 1)
+            if fl.find(b" ", t + 1) - t > 10:
+                tokens.add(t)
+    if ssn and sc.digits >= 9:
+        out += _ssns(text, matches_at(_SSN.match, text, ssn))
+    if card and sc.digits >= 12:
+        for m in matches_at(_CARD.match, text, card):
+            if _card_ok("".join(c for c in m.group() if c.isdigit()), text, m.start()):
+                out.append(("ACCOUNT", m.start(), m.end()))
+    if mbi:
+        out += [("HEALTH_PLAN_ID", m.start(), m.end()) for m in matches_at(_MBI.match, text, mbi)]
+    for m in matches_at(_IBAN.match, text, iban):
+        end = _iban_span(text, m.start(), m.end())
+        if end is not None:
+            out.append(("ACCOUNT", m.start(), end))
+    if tokens:
+        out += _crypto(text, matches_at(_CRYPTO.match, text, tokens))
+        vins = matches_at(_VIN.match, text, [t for t in tokens if fl.find(b" ", t + 1) - t == 18])
+        out += [("VEHICLE", m.start(), m.end()) for m in vins if _vin_ok(m.group())]
+    if b"bc1" in fl:
+        i = fl.find(b" bc1")
+        while i >= 0:
+            out += _crypto(text, matches_at(_CRYPTO.match, text, [i]))
+            i = fl.find(b" bc1", i + 1)
+    if b"plate" in fl or b" tag" in fl:
+        out += [("VEHICLE", m.start("code"), m.end("code")) for m in _PLATE.finditer(text)]
+    if sc.digits >= 3:
+        found = _context_starts(text, sc)
+        if found:
+            out += _contexts(text, matches_at(_CONTEXT.match, text, found))
+    return out
+
+
+def _ssns(text: str, found: Iterable[regex.Match[str]]) -> list[Span]:
+    out: list[Span] = []
+    for m in found:
         d1, d2 = m.group(2), m.group(4)
         if (d1 and d2 and d1 != d2) or (bool(d1) != bool(d2) and "-" not in (d1 + d2)):
             continue  # mixed separators; a lone separator must be a dash ("078-051121")
         if _ssn_ok(m.group(1), m.group(3), m.group(5)):
             out.append(("SSN", m.start(), m.end()))
-    for m in _CARD.finditer(text):
-        if _card_ok("".join(c for c in m.group() if c.isdigit()), text, m.start()):
-            out.append(("ACCOUNT", m.start(), m.end()))
-    for m in _IBAN.finditer(text):
-        end = _iban_span(text, m.start(), m.end())
-        if end is not None:
-            out.append(("ACCOUNT", m.start(), end))
-    for m in _CRYPTO.finditer(text):
+    return out
+
+
+def _crypto(text: str, found: Iterable[regex.Match[str]]) -> list[Span]:
+    out: list[Span] = []
+    for m in found:
         c = m.group()
         if (c[0] in "13" and _base58check(c)) or (c.startswith("bc1") and _bech32(c)):
             out.append(("ACCOUNT", m.start(), m.end()))
-    for m in _MBI.finditer(text):
-        out.append(("HEALTH_PLAN_ID", m.start(), m.end()))
-    for m in _MAC.finditer(text):
-        hexes = "".join(c for c in m.group().lower() if c not in ":-.")
-        if hexes not in ("f" * 12, "0" * 12):
-            out.append(("DEVICE_ID", m.start(), m.end()))
-    for m in _VIN.finditer(text):
-        if _vin_ok(m.group()):
-            out.append(("VEHICLE", m.start(), m.end()))
-    for m in _PLATE.finditer(text):
-        out.append(("VEHICLE", m.start("code"), m.end("code")))
-    for m in _CONTEXT.finditer(text):
+    return out
+
+
+def _contexts(text: str, found: Iterable[regex.Match[str]]) -> list[Span]:
+    out: list[Span] = []
+    for m in found:
         kind = next(k for k, _ in _CONTEXT_IDS if m.group(k))
         if kind == "LICENSE" and m.group(kind).lower() == "npi":
             continue  # a provider's number, not a patient's
@@ -246,5 +355,30 @@ def find_numbers(text: str) -> list[Span]:
             ):
                 continue  # a card number that fails its checksum is a typo, not a card
         out.append((kind, m.start("code"), m.end("code")))
+    return out
+
+
+def find_numbers(text: str) -> list[Span]:
+    """Identifier number spans with their PHI type."""
+    sc = scan(text)
+    if not sc.exotic:
+        return _numbers_fast(text, sc)
+    out: list[Span] = _ssns(text, _SSN.finditer(text))
+    for m in _CARD.finditer(text):
+        if _card_ok("".join(c for c in m.group() if c.isdigit()), text, m.start()):
+            out.append(("ACCOUNT", m.start(), m.end()))
+    for m in _IBAN.finditer(text):
+        end = _iban_span(text, m.start(), m.end())
+        if end is not None:
+            out.append(("ACCOUNT", m.start(), end))
+    out += _crypto(text, _CRYPTO.finditer(text))
+    out += [("HEALTH_PLAN_ID", m.start(), m.end()) for m in _MBI.finditer(text)]
+    for m in _MAC.finditer(text):
+        hexes = "".join(c for c in m.group().lower() if c not in ":-.")
+        if hexes not in ("f" * 12, "0" * 12):
+            out.append(("DEVICE_ID", m.start(), m.end()))
+    out += [("VEHICLE", m.start(), m.end()) for m in _VIN.finditer(text) if _vin_ok(m.group())]
+    out += [("VEHICLE", m.start("code"), m.end("code")) for m in _PLATE.finditer(text)]
+    out += _contexts(text, _CONTEXT.finditer(text))
     out += [("BIOMETRIC", m.start(), m.end()) for m in _BIOMETRIC.finditer(text)]
     return out

@@ -7,12 +7,14 @@ See ../shared/domain/hipaa.md. Each finder reads the normalised text layer and r
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import cache
 
 import phonenumbers
 import regex
 
 from bedside.guard.lexicon import load_data
+from bedside.guard.spans import Scan, matches_at, scan, token_bounds
 
 Span = tuple[str, int, int]
 
@@ -33,6 +35,8 @@ _URL = regex.compile(
     r"(?:[/?#][^\s<>\"']*[^\s<>\"'.,;:!?)])?)",
     regex.IGNORECASE,
 )
+# A dot between a word character (or "-") and a letter: where a domain can have a dot.
+_URL_DOT = re.compile(r"\.(?=[^\W\d_])(?<=[\w-]\.)")  # opens on the dot: a fast literal scan
 _IPV4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w])")
 _IPV6 = regex.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
@@ -50,6 +54,7 @@ _NANP = regex.compile(
     r"^(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?:\s?(?:x|ext\.?)\s?\d+)?$",
     regex.IGNORECASE,
 )
+_GROUP_SEP = regex.compile(r"[ .()-]+")
 _EXT = regex.compile(r"\s?(?:x|ext\.?|extension)\s?\d+$", regex.IGNORECASE)
 _SSN_SHAPE = regex.compile(r"^\d{3}([ .-]?)\d{2}\1\d{4}$")
 _DATE_SHAPE = regex.compile(
@@ -69,24 +74,75 @@ def _context() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[st
     return before, after, fax
 
 
+def _tokens_with(text: str, marks: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Whitespace-delimited tokens holding one of `marks`, merged, in order.
+
+    Emails and URLs hold no whitespace, so a scan of these tokens alone finds every one.
+    """
+    out: list[tuple[int, int]] = []
+    for mark in marks:
+        i = text.find(mark)
+        while i >= 0:
+            s, e = token_bounds(text, i)
+            out.append((s, e))
+            i = text.find(mark, e)
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in out:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
+
+
 def find_emails_urls(text: str) -> list[Span]:
     """EMAIL and URL spans."""
     out: list[Span] = []
     if "@" in text:
-        out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text)]
+        for s, e in _tokens_with(text, ("@",)):
+            out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text, s, e)]
     if "." in text:
         emails = [(s, e) for _, s, e in out]
-        for m in _URL.finditer(text):
-            if not any(s <= m.start() < e for s, e in emails):
-                out.append(("URL", m.start(), m.end()))
+        for s, e in _url_tokens(text):
+            for m in _URL.finditer(text, s, e):
+                if not any(s <= m.start() < e for s, e in emails):
+                    out.append(("URL", m.start(), m.end()))
     return out
+
+
+def _url_tokens(text: str) -> list[tuple[int, int]]:
+    """Tokens where a URL can be: a dot between a word character and a letter, or "://"."""
+    out: list[tuple[int, int]] = []
+    end = -1
+    for m in _URL_DOT.finditer(text):
+        if m.start() >= end:
+            s, end = token_bounds(text, m.start())
+            out.append((s, end))
+    if "://" in text:
+        out += _tokens_with(text, ("://",))
+    out.sort()
+    merged: list[tuple[int, int]] = []
+    for s, e in out:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    return merged
 
 
 def find_ips(text: str) -> list[Span]:
     """IPv4 and IPv6 addresses that parse as such."""
     out: list[Span] = []
     if "." in text:
-        for m in _IPV4.finditer(text):
+        sc = scan(text)
+        if sc.exotic:
+            found = _IPV4.finditer(text)
+        else:
+            found = matches_at(_IPV4.match, text, [
+                s for s, e in sc.runs if e - s <= 3 and text[e : e + 1] == "." and sc.flat[s] == 32
+            ])
+        for m in found:
             try:
                 ipaddress.IPv4Address(m.group())
             except ValueError:
@@ -113,14 +169,43 @@ def _international(digits: str) -> bool:
     return bool(phonenumbers.is_possible_number(num))
 
 
+def _phone_starts(text: str, sc: Scan) -> list[int]:
+    """Where a phone number can start: a digit run (or the "+" or "(" before it) that has seven
+    digits within reach; a run inside a number cannot start one (the look-behind forbids it)."""
+    runs = sc.runs
+    out: list[int] = []
+    for i, (s, e) in enumerate(runs):
+        total, j = e - s, i + 1
+        while total < 7 and j < len(runs) and runs[j][0] < s + 40:
+            total += runs[j][1] - runs[j][0]
+            j += 1
+        if total < 7:
+            continue
+        out.append(s)
+        before = text[max(0, s - 2) : s]
+        if before[-1:] in ("(", "+"):
+            out.append(s - 1)
+        elif before[:1] == "+" and before[1:].isspace():
+            out.append(s - 2)
+    return out
+
+
 def find_phones(text: str) -> list[Span]:
     """PHONE and FAX spans: NANP shapes, +international, and national formats in context."""
+    sc = scan(text)
+    if sc.digits < 7 and not sc.exotic:
+        return []
     before, after, fax = _context()
     out: list[Span] = []
-    for m in _PHONE.finditer(text):
+    found = _PHONE.finditer(text) if sc.exotic else matches_at(
+        _PHONE.match, text, _phone_starts(text, sc))
+    for m in found:
         s, e = m.start(), m.end()
         cand = m.group()
-        digits = "".join(c for c in _EXT.sub("", cand) if c.isdigit())
+        if sum(c.isdigit() for c in cand) < 7:
+            continue
+        digits = "".join(c for c in (_EXT.sub("", cand) if "x" in cand.lower() else cand)
+                         if c.isdigit())
         n = len(digits)
         if n < 7 or n > 15 or _SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand):
             continue
@@ -139,7 +224,7 @@ def find_phones(text: str) -> list[Span]:
         else:
             # national formats ("0490 39 07 81", "78 651 450") or bare digits need context,
             # except a trunk-prefixed number in three or more groups
-            groups = len(regex.split(r"[ .()-]+", cand.strip("()")))
+            groups = len(_GROUP_SEP.split(cand.strip("()")))
             ok = context or (digits[0] == "0" and groups >= 3 and n >= 8)
         if not ok:
             continue

@@ -57,7 +57,10 @@ _REPLY_CUE_LISTS = ("relationship", "relationship_safe")
 @cache
 def _cues(reply: bool) -> CueSet:
     d = load_data("phi")
-    return CueSet.build({key: d[key] for key in (_REPLY_CUE_LISTS if reply else _CUE_LISTS)})
+    noun = "(?:" + "|".join(d["care_nouns"]) + ")"
+    lists = {key: [p.replace("{noun}", noun) for p in d[key]]
+             for key in (_REPLY_CUE_LISTS if reply else _CUE_LISTS)}
+    return CueSet.build(lists)
 
 
 def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
@@ -138,14 +141,19 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     for e in entities:
         if e.type != "NAME" or e.own or is_public_name(e.text) or _is_clinician(e, norm.original):
             continue
-        if definite or indefinite or care or relation or reply:
+        if definite or indefinite or care or relation:
             patient_names.append((e.start, e.end))
             findings.append(_entity_finding(e, norm))
     anchors = definite + patient_names + relation  # spans that say "this is about a patient"
 
-    def tied(span: tuple[int, int]) -> bool:
+    def tied(e: Entity) -> bool:
         """Is a date or place tied to a patient's care?"""
-        return _near(span, anchors) or (_near(span, indefinite) and _near(span, events))
+        span = (e.start, e.end)
+        if _near(span, anchors):
+            return True
+        # "a patient": a street address next to it places them; a date needs a care event too.
+        street = e.type == "GEO" and any(c.isdigit() for c in e.text)
+        return _near(span, indefinite) and (street or _near(span, events))
 
     dates = [(e.start, e.end) for e in entities if e.type == "DATE"]
     candidates = [e for e in entities if e.type != "NAME"]
@@ -165,7 +173,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             if _TOLL_FREE.match(e.text) or _ROLE_MAILBOX.match(e.text):
                 continue
             findings.append(_entity_finding(e, norm))
-        elif e.type in ("DATE", "GEO") and tied((e.start, e.end)):
+        elif e.type in ("DATE", "GEO") and tied(e):
             findings.append(_entity_finding(e, norm))
 
     for start, end in relation:
@@ -174,7 +182,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     if anchors:
         for start, end in cues.get("photo_words", []):
             findings.append(_finding("phi.photo", "PHOTO", start, end, norm))
-    if care:
+    if care or definite or indefinite:
         for start, end in cues.get("unique_roles", []):
             findings.append(_finding("phi.unique_role", "OTHER_ID", start, end, norm))
     return findings

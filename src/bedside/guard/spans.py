@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 Span = tuple[str, int, int]
 
@@ -35,37 +35,61 @@ def _flat_table() -> bytes:
 
 
 _FLAT = _flat_table()
-_DIGITS = re.compile(rb"[0-9]+")
-# a decimal digit outside ASCII ("٣"): the flat copy cannot see it, so such text takes the slow path
-_OTHER_DIGIT = re.compile(r"[^\W\D0-9]")
+_ZEROS = bytes(0x30 if chr(c).isdigit() and c < 128 else 0x20 for c in range(256))
+
+
+class Scan(NamedTuple):
+    """What the recognisers need to know about a text before trying a full pattern."""
+
+    flat: bytes  # padded with one space each side: flat[i + 1] is text[i]
+    exotic: bool  # a digit the flat copy cannot see ("٣"): scan the whole text instead
+    wide: bool  # characters outside Latin-1 (emoji, Greek...), which the flat copy blanks
+    runs: tuple[tuple[int, int], ...]  # (start, end) of each run of ASCII digits
+    digits: int  # how many ASCII digits
+    words: dict[str, list[int]]  # anchor word -> start of each whole-word occurrence
 
 
 @lru_cache(maxsize=8)
+def scan(text: str) -> Scan:
+    """Flat copy, digit runs and anchor words of `text`, with C-speed string methods only."""
+    enc = text.encode("latin-1", "replace")
+    exotic = False
+    wide = enc.count(b"?") != text.count("?")
+    if wide:
+        i = enc.find(b"?")
+        while i >= 0 and not exotic:
+            exotic = text[i].isdecimal()
+            i = enc.find(b"?", i + 1)
+    fl = b" " + enc.translate(_FLAT) + b" "
+    runs: list[tuple[int, int]] = []
+    digits = 0
+    zeros = fl.translate(_ZEROS)
+    i = zeros.find(b"0")
+    while i >= 0:
+        j = zeros.find(b" ", i)
+        runs.append((i - 1, j - 1))
+        digits += j - i
+        i = zeros.find(b"0", j)
+    words: dict[str, list[int]] = {}
+    for w in _anchor_set().intersection(fl.split()):
+        key = b" " + w + b" "
+        at: list[int] = []
+        i = fl.find(key)
+        while i >= 0:
+            at.append(i)
+            i = fl.find(key, i + len(w) + 1)
+        words[w.decode("latin-1")] = at
+    return Scan(fl, exotic, wide, tuple(runs), digits, words)
+
+
 def flat(text: str) -> bytes:
     """The text as bytes, padded with one space each side: flat[i + 1] is text[i]."""
-    return b" " + text.encode("latin-1", "replace").translate(_FLAT) + b" "
+    return scan(text).flat
 
 
-@lru_cache(maxsize=8)
-def exotic(text: str) -> bool:
-    """Whether the text has a digit the flat copy cannot see (then scan it all)."""
-    return not text.isascii() and bool(_OTHER_DIGIT.search(text))
-
-
-@lru_cache(maxsize=8)
-def digit_runs(text: str) -> tuple[tuple[int, int], ...]:
-    """(start, end) of each run of ASCII digits."""
-    return tuple((m.start() - 1, m.end() - 1) for m in _DIGITS.finditer(flat(text)))
-
-
-def digit_count(text: str) -> int:
-    """How many ASCII digits the text holds."""
-    return sum(e - s for s, e in digit_runs(text))
-
-
-def word_start(text: str, pos: int) -> bool:
-    """Whether no letter or digit comes right before `pos`."""
-    return flat(text)[pos] == 32
+def word_start(fl: bytes, pos: int) -> bool:
+    """Whether no letter or digit comes right before text position `pos` (`fl` its flat copy)."""
+    return fl[pos] == 32
 
 
 def trie(words: Iterable[str]) -> str:
@@ -88,28 +112,14 @@ def trie(words: Iterable[str]) -> str:
 
 
 @cache
-def _anchor_pattern() -> re.Pattern[bytes]:
+def _anchor_set() -> frozenset[bytes]:
     # imported here: those modules import this one
     from bedside.guard.addresses import anchor_words as address_words
     from bedside.guard.dates import anchor_words as date_words
     from bedside.guard.numbers import anchor_words as number_words
 
     words = {w for w in [*date_words(), *number_words(), *address_words()] if w}
-    latin = sorted(w for w in words if all(ord(c) < 256 for c in w))
-    return re.compile(b" (" + trie(latin).encode("latin-1") + b")")
-
-
-@lru_cache(maxsize=8)
-def anchors(text: str) -> dict[str, list[tuple[int, bool]]]:
-    """Anchor word -> (start, whether the word is whole) for each word start that begins with one.
-
-    A word is "whole" when it ends where the anchor ends ("may" in "may", not in "maybe").
-    """
-    fl = flat(text)
-    out: dict[str, list[tuple[int, bool]]] = {}
-    for m in _anchor_pattern().finditer(fl):
-        out.setdefault(m.group(1).decode("latin-1"), []).append((m.start(), fl[m.end()] == 32))
-    return out
+    return frozenset(w.encode("latin-1") for w in words if all(ord(c) < 256 for c in w))
 
 
 def matches_at(
@@ -139,3 +149,21 @@ def token_bounds(text: str, pos: int) -> tuple[int, int]:
         if 0 <= i < end:
             end = i
     return start, end
+
+
+def windows(text: str, gate: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
+    """Merged [start, end) windows around each gate hit."""
+    out: list[tuple[int, int]] = []
+    for m in gate.finditer(text):
+        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def finditer_in(pattern: Any, text: str, wins: list[tuple[int, int]]) -> Iterator[Any]:
+    """Matches of `pattern` inside each window (positions stay those of `text`)."""
+    for s, e in wins:
+        yield from pattern.finditer(text, s, e)
