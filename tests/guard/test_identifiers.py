@@ -195,3 +195,72 @@ def test_scan_sees_digits_and_words() -> None:
     assert sc.runs == ((5, 8), (9, 13), (30, 31)) and sc.digits == 8
     assert sc.words.get("monday") == [17] and not sc.exotic
     assert scan("room ٣").exotic
+
+
+# Texts where every recogniser has work: the anchored search (spans.py, address_starts.py) must
+# find what a scan of every position finds.
+_ANCHOR_TEXTS = [
+    "drove out to 418 Birch Lane after clinic, then 12 O'Connor-Smith St. for lunch",
+    "moved to Rue de Piétrain 371, Liège; also 14, 16 Avenida da Liberdade",
+    "she lives at Hammarvägen  15 now, near Friedhofstraße 33 and Erzsébet tér 19.",
+    "send it to P. O. Box 149 or PSC 1234, Box 5678, APO AE 09012",
+    "USNS Comfort\nFPO AA 34035",
+    "Springfield, IL 62704 is home; Ottawa ON K1A 0B1 too",
+    "crash on Maple Street last week; at the corner of 5th and Main",
+    "my zip code is 60614 and she lives in Fitzroy 3065 , ok",
+    "Suite 727, Apt#5, Unit 3B on the 3rd floor",
+    "28245 Puruntie 82 and 9816 214 Pavlou Drandaki",
+    "admitted to St. Mary's and Springfield Memorial Hospital yesterday",
+    "Λεωφόρος Κηφισίας 12, οδός Ερμού 5",
+    "call (555) 304-8821 x12, +44 20 7946 0958, + 33 1 42 68 53 00 or 0490 39 07 81 tonight",
+    "fax: 312-555-0199; desk 78 651 450",
+    "server 10.0.0.12 and fe80::1ff:fe23:4567:890a logged",
+    "see https://example.org/a?b=1. or (www.example.com) or gofundme.example/kayla",
+    "SSN 412-38-9920, card 4111 1111 1111 1111, VIN 1HGCM82633A004352, bc1qar0srrr7xfkvy5l643",
+    "account #LFM-220847, medical record number: 00482913, tag IL 8KX 442",
+    "seen Thursday 3/21 at 10:15am, the 3rd of May, 92 y/o, in 1978",
+]
+
+
+@pytest.mark.parametrize("text", _ANCHOR_TEXTS)
+def test_anchored_search_equals_full_scan(text: str) -> None:
+    from bedside.guard import address_starts, addresses, numbers, patterns
+    from bedside.guard.spans import scan
+
+    sc = scan(text)
+    at = address_starts.starts(text, sc)
+    anchored = addresses._blocks(text, addresses._parts(text, at, bool(sc.runs)))
+    full = addresses._blocks(text, addresses._parts(text, None, bool(sc.runs)))
+    assert anchored == full
+    # a non-ASCII digit sends the other recognisers down their whole-text path
+    tail = text + "\n٣"
+    for finder in (numbers.find_numbers, patterns.find_phones, patterns.find_ips,
+                   patterns.find_emails_urls):
+        assert sorted(finder(text)) == sorted(finder(tail)), finder.__name__
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("she lives at Hammarvägen  15 now", "Hammarvägen  15"),  # two spaces
+        ("14, 16 Avenida da Liberdade", "14, 16 Avenida da Liberdade"),
+        ("the restaurant is at 9816 214 Pavlou Drandaki", "9816 214 Pavlou Drandaki"),
+        ("Karin\nul. Miła 53", "ul. Miła 53"),
+        ("Ottawa ON K1A 0B1", "ON K1A 0B1"),
+        ("USNS Comfort\nFPO AA 34035", "USNS Comfort\nFPO AA 34035"),
+    ],
+)
+def test_address_parts(text: str, span: str) -> None:
+    assert ("GEO", span) in _found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 patients walk 2 miles",  # a number and words that end in no street word
+        "Dr. Lee saw 12 kids in the Care Center queue",  # "Care Center" needs a capitalised name
+        "training this week for 20 nurses",  # a relative week is not a day
+    ],
+)
+def test_no_address(text: str) -> None:
+    assert not [s for t, s in _found(text) if t == "GEO"]

@@ -93,6 +93,37 @@ def test_no_names(text: str) -> None:
     assert names(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lower case: a name that is also a word only right after a greeting
+        ("hey mark, see you soon", [(4, 8)]),
+        ("GO BEARS! hi mark", [(13, 17)]),
+        ("we will mark your chart", []),
+        # lower case after other cues, and after a lower-case title
+        ("thank you so much greta", [(18, 23)]),
+        ("my kid's friend sandra came", [(16, 22)]),
+        ("the okafor family came by", [(4, 10)]),
+        ("saw dr patel today", [(7, 12)]),
+        # hyphens, accents, emoji in lower-case writing
+        ("thx mary-jane!", [(4, 13)]),
+        ("thx josé!", [(4, 8)]),
+        ("eva kleist lives down the road 🙂", [(0, 10)]),
+        ("we love our patients so much", []),
+        # a lone capital or a common word does not hide the name after it
+        ("I think Marisol is great", [(8, 15)]),
+        ("Call me Ishmael, said the sailor", [(8, 15)]),
+        # web addresses: found in any case, dates with "/" are not addresses, e-mail is masked
+        ("Donate at WWW.EXAMPLE.ORG/kayla-fund or call 24/7", [(26, 31)]),
+        ("see https://example.org/a and ask Marisol", [(34, 41)]),
+        ("Marisol (marisol@example.com) says hi", [(0, 7)]),
+        ("write to kayla.smith@example.com today", []),
+    ],
+)
+def test_scan_paths(text: str, expected: list[tuple[int, int]]) -> None:
+    assert spans(text) == expected
+
+
 def test_exact_spans_in_original_text() -> None:
     text = "Hi Sandra, Mr. Hal Burton and Baby Liam say hi"
     assert spans(text) == [(3, 9), (15, 25), (35, 39)]

@@ -4,8 +4,10 @@ The address patterns in addresses.py cost about two microseconds per character w
 a whole post. Every one of them needs a digit run or a street word, so each is tried only where
 those make it possible: a house number followed by a street suffix ("418 Birch Lane"), a digit
 run after a compound street name ("Hammarvägen 15"), a Romance prefix, unit or box word followed
-by a number, a state code before a ZIP, a phrase that introduces an address. Each list below
-holds every position where its pattern can match, so the result is that of a whole-text scan.
+by a number, a state code before a ZIP, a phrase that introduces an address. The positions
+found hold every one where a pattern can match (parts of an address lie within the reach
+constants below), so the result is that of a whole-text scan at a fraction of the cost
+(tests/guard/test_identifiers.py compares the two).
 """
 
 from __future__ import annotations
@@ -182,10 +184,11 @@ def _from_run(text: str, fl: bytes, s: int, e: int, runs: list[int],
     opens = fl[s] == 32
     if opens and n <= 6:
         # street_us ("418 Birch Lane"), street_nums ("28245 Puruntie 82")
-        if _any_in(after[0], e - 1, e + _WORDS) or (
-                _any_in(runs, e, e + _WORDS) and _NAMED_NUMBER.match(text, e)):
+        if (after[0] and _any_in(after[0], e - 1, e + _WORDS)) or (
+                text[e : e + 1].isspace() and _any_in(runs, e, e + _WORDS)
+                and _NAMED_NUMBER.match(text, e)):
             out.setdefault("strict", []).append(s)
-        if _any_in(after[1], e - 1, e + _WORD):  # a prefix after a number: "371 Rue de ..."
+        if after[1] and _any_in(after[1], e - 1, e + _WORD):  # "371 Rue de ..."
             out.setdefault("free", []).append(s)
     # a state or province code before a ZIP or postal code: "IL 62704", "ON K1A 0B1"
     if (n == 5 and opens) or (n == 1 and "A" <= text[s - 1 : s] <= "Z"):

@@ -4,13 +4,13 @@ See ../shared/domain/hipaa.md. An address is found from its parts: a street line
 Lane", Romance "Rue de Piétrain 371", compound "Hammarvägen 15", or a house number and name after
 a phrase that introduces an address), a secondary unit ("Suite 727"), a PO or military box, a
 postal code where one is expected. Parts that follow each other (city, state, country, postal
-code on the next lines) grow into one block.
+code on the next lines) grow into one block. Each pattern is tried only where a part can start
+(address_starts.py); a text with a digit the shared scan cannot see is scanned in full.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache
 
 import regex
@@ -185,35 +185,33 @@ def find_addresses(text: str) -> list[Span]:
         return _blocks(text, _parts(text, None, True))
     if not sc.runs and vocab().wordless.isdisjoint(sc.words):
         return []  # every address pattern needs a digit or one of those words
-    return _blocks(text, _parts(text, starts(text, sc), bool(sc.runs)))
+    at = starts(text, sc)
+    return _blocks(text, _parts(text, at, bool(sc.runs))) if at else []
+
+
+_KEYS = ("facility", "strict", "free", "morph", "trigger", "zip")
 
 
 def _parts(text: str, at: Starts | None, digits: bool) -> list[tuple[int, int]]:
     """Spans of every address part, from a match of each pattern at its possible starts."""
     pats = _patterns()
-
-    def found(key: str) -> Iterator[regex.Match[str]]:
-        hits: Iterator[regex.Match[str]]
-        if at is None:
-            hits = pats[key].finditer(text)
-        elif key in at:
-            hits = matches_at(pats[key].match, text, at[key])
-        else:
-            hits = iter(())
-        return hits
-
-    spans = [(m.start(), m.end()) for m in found("facility")]
-    spans += [(m.start(), m.end()) for m in found("strict")
-              if _plausible(text, m.start(), m.end())]
-    spans += [(m.start(), m.end()) for m in found("free")]
-    for m in found("morph"):
-        head = text[max(0, m.start() - 40) : m.start()]
-        back = _BACK.search(head)
-        spans.append((m.start() - (len(head) - back.start() if back else 0), m.end()))
-    if digits:
-        spans += [(m.start("a"), m.end("a")) for m in found("trigger")
-                  if _plausible(text, m.start("a"), m.end("a"), cased=False)]
-        spans += [(m.start("z"), m.end("z")) for m in found("zip")]
+    spans: list[tuple[int, int]] = []
+    for key in _KEYS if at is None else at:
+        if not digits and key in ("trigger", "zip"):
+            continue
+        pat = pats[key]
+        found = pat.finditer(text) if at is None else matches_at(pat.match, text, at[key])
+        for m in found:
+            if key == "morph":  # add back the name before the street-type ending
+                head = text[max(0, m.start() - 40) : m.start()]
+                back = _BACK.search(head)
+                spans.append((m.start() - (len(head) - back.start() if back else 0), m.end()))
+            elif key in ("trigger", "zip"):
+                group = "a" if key == "trigger" else "z"
+                if key == "zip" or _plausible(text, m.start(group), m.end(group), cased=False):
+                    spans.append((m.start(group), m.end(group)))
+            elif key != "strict" or _plausible(text, m.start(), m.end()):
+                spans.append((m.start(), m.end()))
     return spans
 
 

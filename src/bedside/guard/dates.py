@@ -317,18 +317,26 @@ def find_dates(text: str) -> list[Span]:
     """DATE and AGE_OVER_89 spans in `text` (normalised layer offsets)."""
     if not text:
         return []
+    sc = scan(text)
+    if not sc.runs and not sc.exotic and _roles().keys().isdisjoint(sc.words):
+        return []  # a date needs a digit or a date word
     _, date_low, date_alone, bare_year, age = _patterns()
     low = text.lower()
-    sc = scan(text)
+    found: list[regex.Match[str]] = []
+    years: list[regex.Match[str]] = []
+    ages: list[regex.Match[str]] = []
     if sc.exotic or len(low) != len(text):
         found, years, ages = _slow(text)
     else:
         date_starts, lone, year_starts, age_starts = _starts(text, low, sc)
-        found = list(matches_at(
-            lambda t, p: (date_alone if p in lone else date_low).match(t, p), low, date_starts
-        ))
-        years = list(matches_at(bare_year.match, text, year_starts))
-        ages = list(matches_at(age.match, text, age_starts))
+        if date_starts:
+            found = list(matches_at(
+                lambda t, p: (date_alone if p in lone else date_low).match(t, p), low,
+                date_starts))
+        if year_starts:
+            years = list(matches_at(bare_year.match, text, year_starts))
+        if age_starts:
+            ages = list(matches_at(age.match, text, age_starts))
     out: list[Span] = [("AGE_OVER_89", m.start(), m.end()) for m in ages]
     for m in found:
         s, e = m.start(), m.end()

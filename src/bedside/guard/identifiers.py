@@ -115,7 +115,7 @@ def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
         spans += finder(text)
     original = norm.original
     out: list[Entity] = []
-    for kind, s, e in _resolve(spans):
+    for kind, s, e in _resolve(spans) if spans else ():
         while e > s and text[e - 1] in " \t\n,;":
             e -= 1
         os_, oe = norm.text.span(s, e)

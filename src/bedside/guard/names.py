@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import re
 
-import regex
-
 from bedside.guard.context import Practice
 from bedside.guard.findings import Entity
 from bedside.guard.namelists import (
@@ -35,6 +33,7 @@ from bedside.guard.namelists import (
 )
 from bedside.guard.names_context import LEADS, WORD, Cues, Doc, Tok, Words, practice_words
 from bedside.guard.names_lower import lower_names, lower_words
+from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
 
 # A word starting with a letter that is not a-z (upper case, or any non-ASCII letter: the
@@ -44,16 +43,11 @@ _CAP = re.compile(r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_
 _DIGIT = re.compile(r"\d")
 # A short capitalised word and a space just before: maybe "St. " or "Lake " (see _place).
 _PREFIX_HINT = re.compile(r"[A-Z\u00c0-\U0010ffff][^\W\d_]{0,7}\.? \Z")
-_URL = regex.compile(
-    r"(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}/\S+|(?<![\w.])@[\w.]{3,}", regex.I)
-_CHUNK = re.compile(r"(?<!\S)\S*?(?:[/@]|(?i:www\.))\S*")
-_EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A number just before or just after: a street ("6076 Piroska", "Jana Nerudy 894"); a state
 # code or postcode after: a town on an address line ("Porto Alegre\n, RS").
 _NUM_BEFORE = re.compile(r"\d[\s,]*(?:Apt\.?|Suite|Unit)?[\s,]*\d*[\s,]*\Z")
 _PLACE_AFTER = re.compile(
     r"[ \t]*(?:\d|u\.|\n?\s*,\s*(?:(?!RN|MD|DO|NP|PA|DC|OD|PT|OT)[A-Z]{2}\b|nan\b|\d{4}))")
-_URL_PART = regex.compile(r"\p{Lu}?\p{Ll}+|\p{Lu}+(?!\p{Ll})")
 # Endings that mark a surname in many languages (Slavic, Nordic, Finnish, Baltic, Georgian,
 # Armenian, Romanian, Turkish); folded, so "-ić" reads "-ic". Some only after a consonant.
 _SURNAME_ENDS = ("enko", "ska", "sky", "wicz", "vic", "kic", "nen", "sson", "dottir", "escu",
@@ -319,27 +313,14 @@ class _Finder:
                 return
             pending[:] = keep
 
-    def url_names(self, urls: list[regex.Match[str]]) -> list[Run]:
-        """First names inside web addresses and handles ("gofundme.example/kayla-strong-fight")."""
-        words = self.words
-        spans: list[Run] = []
-        for m in urls:
-            for part in _URL_PART.finditer(m.group()):
-                key = fold(part.group())
-                if len(key) >= 3 and words.is_first(key) and not words.common_word(key):
-                    start = m.start() + part.start()
-                    t = Tok(start, m.start() + part.end(), part.group())
-                    spans.append((t, t))
-        return spans
-
 
 def _scan(text: str, plain: frozenset[str]) -> list[tuple[int, int]]:
     """Capitalised words that may start a name or are titles, in order."""
+    # Drop words that never start a name before any other work: common words, acronyms,
+    # contractions, a lone capital ("I am"). Titles stay.
     spans: list[tuple[int, int]] = []
     for m in _CAP.finditer(text):
         w = m.group()
-        # Drop words that never start a name before any other work: common words, acronyms,
-        # contractions, a lone capital ("I am"). Titles stay.
         if w in plain:
             continue
         if len(w) == 1:
@@ -367,28 +348,14 @@ def _lone(text: str, start: int) -> bool:
     return w.islower() and w not in PARTICLES
 
 
-def _web(text: str) -> tuple[list[regex.Match[str]], list[tuple[int, int]]]:
-    """Web addresses and handles, and the spans to mask (those and e-mail addresses)."""
-    urls: list[regex.Match[str]] = []
-    emails: list[tuple[int, int]] = []
-    # Every match lies inside one run of non-space characters holding "/", "@" or "www.", so
-    # only those runs are searched.
-    for chunk in _CHUNK.finditer(text):
-        start, end = chunk.span()
-        urls += _URL.finditer(text, start, end)
-        if "@" in chunk.group():
-            emails += [m.span() for m in _EMAIL.finditer(text, start, end)]
-    return urls, [m.span() for m in urls] + emails
-
-
 def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     """Every personal-name span (original offsets); `own` marks the practice's staff."""
     text = norm.text.text
     words, people = practice_words(practice.staff)
-    urls: list[regex.Match[str]] = []
+    urls: list[re.Match[str]] = []
     masked: list[tuple[int, int]] = []
     if "/" in text or "@" in text or "www." in text:
-        urls, masked = _web(text)
+        urls, masked = web(text)
     spans = _scan(text, words.plain_caps)
     lower = lower_words(text, words)
     if not spans and lower is None and not urls:
@@ -398,7 +365,7 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     if lower:
         runs += lower_names(finder.doc, finder.cues, lower, runs, masked)
     if urls:
-        runs += finder.url_names(urls)
+        runs += [(t, t) for t in url_names(urls, words)]
     out: list[Entity] = []
     runs_first = {a.start: a.key for a, _ in runs}
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):

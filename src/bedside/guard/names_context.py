@@ -60,17 +60,31 @@ class Tok:
         self.start = start
         self.end = end
         self.word = word
-        if word.islower():
-            key = word if word.isascii() else fold(word)
-            self.cap = self.upper = False
-        else:
-            key = word.lower() if word.isascii() else fold(word)
-            self.upper = len(word) > 1 and word.isupper()
-            self.cap = not self.upper and word[0].isupper()
-        if "'" in key or "’" in key:
-            key = key.removesuffix("'s").removesuffix("’s")
-        self.key = key
+        info = _INFO.get(word)
+        if info is None:
+            info = _info(word)
+        self.key, self.cap, self.upper = info
         self.kind = ""  # set by the finder: S, W, U, I or C
+
+
+def _info(word: str) -> tuple[str, bool, bool]:
+    """The key, capitalised and all-capitals flags of a word, remembered (bounded)."""
+    if word.islower():
+        key = word if word.isascii() else fold(word)
+        cap = upper = False
+    else:
+        key = word.lower() if word.isascii() else fold(word)
+        upper = len(word) > 1 and word.isupper()
+        cap = not upper and word[0].isupper()
+    if "'" in key or "’" in key:
+        key = key.removesuffix("'s").removesuffix("’s")
+    if len(_INFO) > 50000:
+        _INFO.clear()
+    info = _INFO[word] = (key, cap, upper)
+    return info
+
+
+_INFO: dict[str, tuple[str, bool, bool]] = {}
 
 
 _UNSET = Tok(-1, -1, "-")  # not looked up yet
@@ -175,7 +189,7 @@ class Words:
         self.last = lists.last
         self.common = lists.common
         self.staff = staff
-        self.known_plain = _known_plain() | staff
+        self.known_plain = _known_plain()  # shared by all practices; staff are checked apart
         self.kinds: dict[str, str] = {}  # memo of the finder's word kinds
         # Capitalised words that are never part of a name ("The", "Clinic", "Monday"): the
         # scan drops them before any other work. Titles stay: they introduce a name.

@@ -49,17 +49,19 @@ def _lower_text(text: str, raw: bytes) -> bool:
 class Lower:
     """The lower-case words of a text that are known names, and where they are."""
 
-    __slots__ = ("text", "strong", "hits", "_lower_text")
+    __slots__ = ("text", "raw", "strong", "hits", "_lower_text")
 
-    def __init__(self, text: str, strong: set[str], hits: list[tuple[int, int]],
-                 lower: bool) -> None:
+    def __init__(self, text: str, raw: bytes) -> None:
         self.text = text
-        self.strong = strong  # known names that are not common words: names with any cue
-        self.hits = hits  # spans of the known names in lower case
-        self._lower_text = lower
+        self.raw = raw  # the text in UTF-8
+        self.strong: set[str] = set()  # known names that are not common words: names with a cue
+        self.hits: list[tuple[int, int]] = []  # spans of the known names in lower case
+        self._lower_text: bool | None = None
 
     def lower_text(self) -> bool:
         """No capital letter except at the start of a sentence: messy all-lower-case writing."""
+        if self._lower_text is None:
+            self._lower_text = _lower_text(self.text, self.raw)
         return self._lower_text
 
     def cue_gate(self, doc: Doc, t: Tok) -> bool:
@@ -122,59 +124,59 @@ def lower_words(text: str, words: Words) -> Lower | None:
     if "'" in flat:
         flat = (flat + " ").replace("'s ", " ")  # "jenny's" reads "jenny"; "d'amore" stays
     fast = flat.split()
-    lower = _lower_text(text, raw)
     if "~" in flat and any("~" in w and "#" not in w and len(w) > 2 for w in fast):
-        return _read_all(text, words, lower)  # a lower-case word with accents: fold each word
-    # Which words to look up in the name lists (each lookup in a big table costs): all of them
-    # in lower-case writing, else only those right after a cue word or a title.
-    greeted: set[str] = set()
-    if lower:
-        found = words.known_plain.intersection(fast)
-        if found and not _HI_FAST.isdisjoint(fast):
-            greeted = {fast[i + 1] for i, w in enumerate(fast[:-1]) if w in _HI_FAST}
-    elif _CUE_NEXT.isdisjoint(fast) and _CUE_SECOND.isdisjoint(fast):
-        return None
-    else:
-        found = words.known_plain.intersection(_after_cues(fast, greeted))
+        return _read_all(Lower(text, raw), words)  # a lower-case word with accents
+    found = words.known_plain.intersection(fast)
+    if words.staff:
+        found |= words.staff.intersection(fast)
     if not found:
         return None
     # Hyphenated parts are split off, so a hyphenated name counts only with a part that is a
     # name on its own ("mary-jane", not "will-power").
-    cands = {w for w in found.difference(words.common) if len(w) > 2}
+    strong = {w for w in found.difference(words.common) if len(w) > 2}
     if words.staff:
-        cands |= words.staff.intersection(found)
-    if greeted:
-        cands |= found.intersection(greeted)  # a name that is also a word only after "thx"
-    return _read(text, words, cands, lower) if cands else None
+        strong |= words.staff.intersection(found)
+    # A name that is also a word ("will", "mark") counts only right after a greeting.
+    check = strong if _HI_FAST.isdisjoint(fast) else found
+    if not check:
+        return None
+    cands: set[str] = set()
+    if not (_CUE_NEXT.isdisjoint(fast) and _CUE_SECOND.isdisjoint(fast)):
+        for w in check:
+            cue = _cue_before(fast, w)
+            if cue == 2 or (cue == 1 and w in strong):
+                cands.add(w)
+    lower = Lower(text, raw)
+    # Without a cue, a first name counts in lower-case writing only ("eva kleist").
+    rest = strong - cands
+    if rest and (not words.first.isdisjoint(rest) or not words.staff.isdisjoint(rest)) and (
+            lower.lower_text()):
+        cands |= rest
+    return _read(lower, words, cands) if cands else None
 
 
-def _after_cues(fast: list[str], greeted: set[str]) -> set[str]:
-    """Words just after a cue for a lower-case name (a superset of what Cues.before accepts)."""
-    cues = _CUE_NEXT.intersection(fast)
-    second = _CUE_SECOND.intersection(fast)
-    if second:  # "thank you X", "my name is X", "call me X", "the X family"
-        for firsts, seconds in _COMPOUND:
-            if not seconds.isdisjoint(second):
-                cues |= firsts.intersection(fast)
-    out: set[str] = set()
+def _cue_before(fast: list[str], w: str) -> int:
+    """2: `w` follows a greeting somewhere, 1: another cue, 0: none (a superset of Cues.before)."""
+    got = 0
     n = len(fast)
-    for p in cues:
-        i = -1
-        for _ in range(fast.count(p)):
-            i = fast.index(p, i + 1)
-            if i + 1 == n:
-                break
-            if p in _CUE_NEXT:
-                if p in _HI_FAST:
-                    greeted.add(fast[i + 1])
-            elif not (p in _YOU and i >= 1 and fast[i - 1] in _THANK
-                      or p in _IS and i >= 1 and fast[i - 1] in _NAME
-                      or p in _ME and i >= 1 and fast[i - 1] in _CALL
-                      or p in _SO and i >= 2 and fast[i - 2] in _THANKS
-                      or p in _THE and i + 2 < n and fast[i + 2] in _FAMILY):
-                continue
-            out.add(fast[i + 1])
-    return out
+    i = -1
+    for _ in range(fast.count(w)):
+        i = fast.index(w, i + 1)
+        if i == 0:
+            continue
+        p = fast[i - 1]
+        if p not in _CUE_PREV:
+            continue
+        if p in _HI_FAST:
+            return 2
+        if p in _CUE_NEXT or (
+                p in _YOU and i >= 2 and fast[i - 2] in _THANK
+                or p in _IS and i >= 2 and fast[i - 2] in _NAME
+                or p in _ME and i >= 2 and fast[i - 2] in _CALL
+                or p in _SO and i >= 3 and fast[i - 3] in _THANKS
+                or p in _THE and i + 1 < n and fast[i + 1] in _FAMILY):
+            got = 1
+    return got
 
 
 def _hit(text: str, words: Words, start: int, greeted: bool) -> tuple[int, int] | None:
@@ -191,9 +193,9 @@ def _hit(text: str, words: Words, start: int, greeted: bool) -> tuple[int, int] 
     return m.span()
 
 
-def _read(text: str, words: Words, cands: set[str], lower: bool) -> Lower | None:
+def _read(lower: Lower, words: Words, cands: set[str]) -> Lower | None:
     """Find where the candidate words stand as words of their own, and check each."""
-    greeted = True  # weak candidates are only those right after a greeting
+    text = lower.text
     spans: dict[int, tuple[int, int]] = {}
     rev = ""
     for w in cands:
@@ -209,22 +211,22 @@ def _read(text: str, words: Words, cands: set[str], lower: bool) -> Lower | None
                 back = WORD.search(rev, len(text) - pos - len(w))
                 start = len(text) - back.end() if back else pos
             if start not in spans:
-                hit = _hit(text, words, start, greeted)
+                # weak candidates are only those right after a greeting: accept them here
+                hit = _hit(text, words, start, True)
                 if hit is not None:
                     spans[start] = hit
             pos = text.find(w, pos + 1)
     if not spans:
         return None
-    hits = sorted(spans.values())
-    strong = {text[a:b] for a, b in hits if words.strong(_key(text[a:b]))}
-    return Lower(text, strong, hits, lower)
+    lower.hits = sorted(spans.values())
+    lower.strong = {text[a:b] for a, b in lower.hits if words.strong(_key(text[a:b]))}
+    return lower
 
 
-def _read_all(text: str, words: Words, lower: bool) -> Lower | None:
+def _read_all(lower: Lower, words: Words) -> Lower | None:
     """Read the text word by word for known names in lower case."""
+    text = lower.text
     greeted = not HI.isdisjoint(map(str.lower, WORD.findall(text)))
-    strong: set[str] = set()
-    hits: list[tuple[int, int]] = []
     for m in WORD.finditer(text):
         w = m.group()
         if not w.islower():
@@ -233,11 +235,11 @@ def _read_all(text: str, words: Words, lower: bool) -> Lower | None:
         if len(key) < 3 or not words.known(key):
             continue
         if words.strong(key):
-            strong.add(w)
+            lower.strong.add(w)
         elif not greeted:
             continue  # a name that is also a word ("will", "mark") only after "thx"
-        hits.append(m.span())
-    return Lower(text, strong, hits, lower) if hits else None
+        lower.hits.append(m.span())
+    return lower if lower.hits else None
 
 
 def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],

@@ -16,6 +16,7 @@ from functools import cache
 
 import regex
 
+from bedside.guard.phrases import expand
 from bedside.guard.spans import Scan, matches_at, scan
 
 Span = tuple[str, int, int]
@@ -215,12 +216,23 @@ _KEYWORDS = (
 # Furthest a code's first digit lies from the start of its keyword ("medical record number:
 # LFM-220847"): the longest keyword, a gap of three words and a code's 24 characters.
 _CODE_REACH = 90
-_BIO_STEMS = (b"print", b"retina", b"iris", b"biometric", b"facial", b"dna")
+
+
+_PLATE_WORDS = frozenset({"plate", "plates", "tag", "tags"})  # whole words in every _PLATE match
+
+
+@cache
+def _bio_words() -> frozenset[str]:
+    """First words of the biometric phrases ("finger prints", "fingerprint", "iris scan")."""
+    phrases = expand(_BIOMETRIC.pattern.replace(r"\b", "").replace("(?i)", ""))
+    if not phrases:
+        raise ValueError("the biometric pattern must stay finite")
+    return frozenset(p.split()[0] for p in phrases)
 
 
 def anchor_words() -> list[str]:
     """Words an identifier keyword can start with (for the shared anchor scan in spans.py)."""
-    return list(_KEYWORDS)
+    return [*_KEYWORDS, *_bio_words(), *_PLATE_WORDS]
 
 
 @cache
@@ -259,7 +271,7 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
     """find_numbers, trying each pattern only where it can start (see spans.py)."""
     fl = sc.flat
     out: list[Span] = []
-    if any(stem in fl for stem in _BIO_STEMS):
+    if not _bio_words().isdisjoint(sc.words):
         out += [("BIOMETRIC", m.start(), m.end()) for m in _BIOMETRIC.finditer(text)]
     if text.count(":") >= 5 or text.count("-") >= 5 or _DOTTED_HEX.search(text):
         for m in _MAC.finditer(text):
@@ -274,6 +286,7 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
     mbi: list[int] = []  # a digit, then a letter
     iban: list[int] = []  # two capitals, then the check digits
     tokens: set[int] = set()  # tokens long enough for a VIN or a crypto address
+    bech32: list[int] = []
     for s, e in sc.runs:
         n = e - s
         if fl[s] == 32:
@@ -289,6 +302,8 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
             t = fl.rfind(b" ", 0, s + 1)
             if fl.find(b" ", t + 1) - t > 10:
                 tokens.add(t)
+            if fl[s - 1 : s + 1] == b"bc" and fl[s - 2] == 32 and text[s] == "1":
+                bech32.append(s - 2)  # "bc1q..."
     if ssn and sc.digits >= 9:
         out += _ssns(text, matches_at(_SSN.match, text, ssn))
     if card and sc.digits >= 12:
@@ -297,7 +312,7 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
                 out.append(("ACCOUNT", m.start(), m.end()))
     if mbi:
         out += [("HEALTH_PLAN_ID", m.start(), m.end()) for m in matches_at(_MBI.match, text, mbi)]
-    for m in matches_at(_IBAN.match, text, iban):
+    for m in matches_at(_IBAN.match, text, iban) if iban else ():
         end = _iban_span(text, m.start(), m.end())
         if end is not None:
             out.append(("ACCOUNT", m.start(), end))
@@ -305,12 +320,9 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
         out += _crypto(text, matches_at(_CRYPTO.match, text, tokens))
         vins = matches_at(_VIN.match, text, [t for t in tokens if fl.find(b" ", t + 1) - t == 18])
         out += [("VEHICLE", m.start(), m.end()) for m in vins if _vin_ok(m.group())]
-    if b"bc1" in fl:
-        i = fl.find(b" bc1")
-        while i >= 0:
-            out += _crypto(text, matches_at(_CRYPTO.match, text, [i]))
-            i = fl.find(b" bc1", i + 1)
-    if b"plate" in fl or b" tag" in fl:
+    for i in bech32:
+        out += _crypto(text, matches_at(_CRYPTO.match, text, [i]))
+    if not _PLATE_WORDS.isdisjoint(sc.words):
         out += [("VEHICLE", m.start("code"), m.end("code")) for m in _PLATE.finditer(text)]
     if sc.digits >= 3:
         found = _context_starts(text, sc)

@@ -8,23 +8,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import cache
+from functools import cache, partial
 
 import phonenumbers
 import regex
 
 from bedside.guard.lexicon import load_data
-from bedside.guard.spans import Scan, matches_at, scan, token_bounds
+from bedside.guard.spans import Scan, matches_at, scan, token_bounds, trie
 
 Span = tuple[str, int, int]
 
 # Top-level domains accepted on a bare domain ("microsoft.com"); a scheme or www. accepts any.
-_TLDS = (
-    "com|org|net|edu|gov|mil|int|io|co|us|uk|ca|au|nz|ie|de|fr|es|it|nl|be|ch|at|se|no|dk|fi|"
-    "is|pl|cz|sk|hu|pt|br|mx|ar|cl|il|in|jp|cn|kr|ru|ua|gr|tr|za|eu|info|biz|me|tv|ly|app|dev|"
-    "ai|health|care|clinic|doctor|hospital|md|site|online|store|shop|blog|news|page|link|xyz|"
-    "example|social|org\\.uk|co\\.uk|co\\.il|com\\.au|com\\.br"
-)
+_TLDS = trie((
+    "com org net edu gov mil int io co us uk ca au nz ie de fr es it nl be ch at se no dk fi is pl "
+    "cz sk hu pt br mx ar cl il in jp cn kr ru ua gr tr za eu info biz me tv ly app dev ai health "
+    "care clinic doctor hospital md site online store shop blog news page link xyz example social "
+    "org.uk co.uk co.il com.au com.br"
+).split())
 _EMAIL = regex.compile(
     r"(?<![\w.+-])[\w.+%-]+@(?:[\w-]+\.)+(?:xn--[\w-]+|[^\W\d_]{2,})(?![\w@]|\.[\w])",
 )
@@ -36,6 +36,8 @@ _URL = regex.compile(
     regex.IGNORECASE,
 )
 # A dot between a word character (or "-") and a letter: where a domain can have a dot.
+# Where a URL can start inside a token: a letter or digit after none of [\w@/.-].
+_URL_START = re.compile(r"(?<![\w@/.-])[^\W_]")
 _URL_DOT = re.compile(r"\.(?=[^\W\d_])(?<=[\w-]\.)")  # opens on the dot: a fast literal scan
 _IPV4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w])")
 _IPV6 = regex.compile(
@@ -105,7 +107,8 @@ def find_emails_urls(text: str) -> list[Span]:
     if "." in text:
         emails = [(s, e) for _, s, e in out]
         for s, e in _url_tokens(text):
-            for m in _URL.finditer(text, s, e):
+            starts = [m.start() for m in _URL_START.finditer(text, s, e)]
+            for m in matches_at(partial(_URL.match, endpos=e), text, starts):
                 if not any(s <= m.start() < e for s, e in emails):
                     out.append(("URL", m.start(), m.end()))
     return out
@@ -134,8 +137,8 @@ def _url_tokens(text: str) -> list[tuple[int, int]]:
 def find_ips(text: str) -> list[Span]:
     """IPv4 and IPv6 addresses that parse as such."""
     out: list[Span] = []
-    if "." in text:
-        sc = scan(text)
+    sc = scan(text)
+    if "." in text and (sc.digits >= 4 or sc.exotic):
         if sc.exotic:
             found = _IPV4.finditer(text)
         else:
@@ -210,9 +213,11 @@ def find_phones(text: str) -> list[Span]:
         if n < 7 or n > 15 or _SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand):
             continue
         grouped = any(c in cand for c in " .-()")
-        head = text[max(0, s - 40) : s]
         tail = text[e : e + 12]
-        context = bool(before.search(head) or after.match(tail))
+
+        def context(s: int = s, tail: str = tail) -> bool:  # a word that says "phone" nearby
+            return bool(before.search(text[max(0, s - 40) : s]) or after.match(tail))
+
         if cand.startswith("+"):
             ok = _international(digits)
         elif _NANP.match(cand):
@@ -220,15 +225,16 @@ def find_phones(text: str) -> list[Span]:
         elif grouped and n >= 11 and _NANP.match(cand[-12:] if "(" not in cand else cand):
             ok = True
         elif grouped and n >= 11 and _international(digits):
-            ok = context or cand.count(" ") + cand.count("-") >= 2
+            ok = cand.count(" ") + cand.count("-") >= 2 or context()
         else:
             # national formats ("0490 39 07 81", "78 651 450") or bare digits need context,
             # except a trunk-prefixed number in three or more groups
             groups = len(_GROUP_SEP.split(cand.strip("()")))
-            ok = context or (digits[0] == "0" and groups >= 3 and n >= 8)
+            ok = (digits[0] == "0" and groups >= 3 and n >= 8) or context()
         if not ok:
             continue
-        kind = "FAX" if fax.search(text[max(0, s - 15) : s]) or tail.lower().lstrip(
+        head = text[max(0, s - 15) : s]
+        kind = "FAX" if ("fax" in head.lower() and fax.search(head)) or tail.lower().lstrip(
             " \\,-").startswith("fax") else "PHONE"
         out.append((kind, s, e))
     return out

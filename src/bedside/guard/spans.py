@@ -11,7 +11,7 @@ text, lookbehinds and lookaheads included, so the result is the same as a scan o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -71,14 +71,15 @@ def scan(text: str) -> Scan:
         digits += j - i
         i = zeros.find(b"0", j)
     words: dict[str, list[int]] = {}
-    for w in _anchor_set().intersection(fl.split()):
-        key = b" " + w + b" "
+    anchors = _anchor_map()
+    for w in anchors.keys() & fl.split():
+        word, key = anchors[w]
         at: list[int] = []
         i = fl.find(key)
         while i >= 0:
             at.append(i)
-            i = fl.find(key, i + len(w) + 1)
-        words[w.decode("latin-1")] = at
+            i = fl.find(key, i + len(key) - 1)
+        words[word] = at
     return Scan(fl, exotic, wide, tuple(runs), digits, words)
 
 
@@ -112,24 +113,27 @@ def trie(words: Iterable[str]) -> str:
 
 
 @cache
-def _anchor_set() -> frozenset[bytes]:
+def _anchor_map() -> dict[bytes, tuple[str, bytes]]:
+    """Anchor word as flat bytes -> (the word, the word padded with spaces to find it)."""
     # imported here: those modules import this one
     from bedside.guard.addresses import anchor_words as address_words
     from bedside.guard.dates import anchor_words as date_words
     from bedside.guard.numbers import anchor_words as number_words
 
     words = {w for w in [*date_words(), *number_words(), *address_words()] if w}
-    return frozenset(w.encode("latin-1") for w in words if all(ord(c) < 256 for c in w))
+    return {w.encode("latin-1"): (w, b" " + w.encode("latin-1") + b" ")
+            for w in words if all(ord(c) < 256 for c in w)}
 
 
 def matches_at(
     match: Callable[[str, int], Any], text: str, starts: Iterable[int]
-) -> Iterator[Any]:
+) -> list[Any]:
     """Non-overlapping matches of `match(text, pos)` tried at `starts`, left to right.
 
     Equal to a `finditer` over the whole text when `starts` holds every position where the
     pattern can match.
     """
+    out: list[Any] = []
     end = -1
     for pos in sorted(set(starts)):
         if pos < end:
@@ -137,7 +141,8 @@ def matches_at(
         m = match(text, pos)
         if m is not None and m.end() > m.start():
             end = m.end()
-            yield m
+            out.append(m)
+    return out
 
 
 def token_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -149,21 +154,3 @@ def token_bounds(text: str, pos: int) -> tuple[int, int]:
         if 0 <= i < end:
             end = i
     return start, end
-
-
-def windows(text: str, gate: re.Pattern[str], before: int, after: int) -> list[tuple[int, int]]:
-    """Merged [start, end) windows around each gate hit."""
-    out: list[tuple[int, int]] = []
-    for m in gate.finditer(text):
-        s, e = max(0, m.start() - before), min(len(text), m.end() + after)
-        if out and s <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], e))
-        else:
-            out.append((s, e))
-    return out
-
-
-def finditer_in(pattern: Any, text: str, wins: list[tuple[int, int]]) -> Iterator[Any]:
-    """Matches of `pattern` inside each window (positions stay those of `text`)."""
-    for s, e in wins:
-        yield from pattern.finditer(text, s, e)

@@ -18,8 +18,10 @@ from bedside.guard.normalize import Normalized
 
 
 @cache
-def _threshold() -> float:
-    return float(load_data("voice").get("score", {}).get("threshold", 2.0))
+def _threshold() -> tuple[float, float]:
+    """The personal-score bar, and how much health cues may take off at most."""
+    score = load_data("voice").get("score", {})
+    return float(score.get("threshold", 2.0)), float(score.get("max_offset", 2.0))
 
 
 @cache
@@ -45,10 +47,13 @@ def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool
         cues.setdefault(key, finding)
         weights[key] = rule.weight
     score = sum(weights.values())
-    threshold = _threshold()
+    threshold, most = _threshold()
     if score >= threshold:
-        # Health cues only matter once the private-life cues reach the bar.
-        score += sum({r.id: r.weight for r, _, _ in offsets.hits(norm, context)}.values())
+        # Health cues only matter once the private-life cues reach the bar. Each distinct one
+        # counts (a safety tip has several), up to `most`, so a post full of private life stays
+        # personal however clinical its vocabulary.
+        health = {norm.original[s:e].lower(): r.weight for r, s, e in offsets.hits(norm, context)}
+        score += max(sum(health.values()), -most)
     personal = score >= threshold
     if personal and context.account == "practice":
         found += cues.values()
