@@ -9,6 +9,7 @@ person out. Every patient identifier blocks (45 CFR 164.502(a); Safe Harbor 164.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import regex
@@ -34,14 +35,15 @@ _ROLE_MAILBOX = regex.compile(
 _CLINICIAN = regex.compile(
     r"(?:\b(?:dr|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
     r"phd|mph|lpn|cnm|crna|facp|faafp)\b)", regex.I)
-_FACILITY = regex.compile(
-    r"(?:\b(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){0,3}?"
-    r"(?:Hospital|Medical Center|Medical Centre|Memorial|Regional|General|Infirmary|Hospice|"
-    r"Nursing Home|Care Center|Rehab(?:ilitation)? Center|Elementary|Middle School|High School|"
-    r"High|Academy|University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|"
-    r"Jail|Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
+# A facility word, then the capitalised words before it make its name ("Springfield Memorial").
+_FACILITY_WORD = re.compile(
+    r"\b(?:Hospital|Medical Cent(?:er|re)|Memorial|Regional|General|Infirmary|Hospice|Nursing Home|"
+    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Middle School|High School|High|Academy|"
+    r"University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|Shelter|"
+    r"Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
     r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b")
-_TOWN = regex.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
+_NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
+_TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
 _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
                        "January", "February", "March", "April", "May", "June", "July", "August",
                        "September", "October", "November", "December", "Monday", "Tuesday",
@@ -101,24 +103,25 @@ def _is_clinician(e: Entity, original: str) -> bool:
         ("dr ", "dr.", "doctor "))
 
 
-def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]]) -> list[Entity]:
-    """Facilities and small places named in free text (beyond street addresses)."""
+def _places(norm: Normalized, context: Context,
+            taken: list[tuple[int, int]]) -> list[tuple[Entity, bool]]:
+    """Facilities and small towns named in free text (beyond street addresses): (place, is_town)."""
     text = norm.text.text
     own = " ".join((context.practice.name, *context.practice.addresses)).lower()
-    found: list[Entity] = []
-    for m in _FACILITY.finditer(text):
-        start, end = norm.text.span(m.start(), m.end())
-        if m.group().lower() in own or any(s < end and start < e for s, e in taken):
-            continue
-        found.append(Entity("GEO", start, end, norm.original[start:end]))
+    found: list[tuple[Entity, bool]] = []
+
+    def add(begin: int, finish: int, town: bool) -> None:
+        start, end = norm.text.span(begin, finish)
+        if text[begin:finish].lower() in own or any(s < end and start < e for s, e in taken):
+            return
+        found.append((Entity("GEO", start, end, norm.original[start:end]), town))
+
+    for m in _FACILITY_WORD.finditer(text):
+        before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
+        add(before.start() if before else m.start(), m.end(), False)
     for m in _TOWN.finditer(text):
-        first = m.group(1).split()[0]
-        if first in _NOT_TOWN or m.group(1).lower() in own:
-            continue
-        start, end = norm.text.span(m.start(1), m.end(1))
-        if any(s < end and start < e for s, e in taken):
-            continue
-        found.append(Entity("GEO", start, end, norm.original[start:end]))
+        if m.group(1).split()[0] not in _NOT_TOWN:
+            add(m.start(1), m.end(1), True)
     return found
 
 
@@ -159,10 +162,9 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     candidates = [e for e in entities if e.type != "NAME"]
     if anchors or indefinite:
         taken = [(e.start, e.end) for e in entities]
-        for place in _places(norm, context, taken):
+        for place, town in _places(norm, context, taken):
             # A facility identifies an encounter only with a time; a small town does alone.
-            if not place.text.split()[-1].istitle() or _near((place.start, place.end), dates, 60) \
-                    or not _FACILITY.fullmatch(place.text):
+            if town or _near((place.start, place.end), dates, 60):
                 candidates.append(place)
     for e in candidates:
         if e.own:

@@ -128,14 +128,13 @@ class CueSet:
         found: dict[str, list[tuple[int, int]]] = {}
         kinds = self.kinds
         words = _WORD.findall(text)
-        if words:
+        trie = self.trie
+        hits = [i for i, w in enumerate(words) if w in trie]
+        if hits:
             spans = [m.span() for m in _WORD.finditer(text)]
             n = len(words)
-            trie = self.trie
-            for i, word in enumerate(words):
-                node = trie.get(word)
-                if node is None:
-                    continue
+            for i in hits:
+                node = trie[words[i]]
                 ends: dict[int, int] = {}  # kind -> end of its longest phrase from here
                 j = i
                 while True:
