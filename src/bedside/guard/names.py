@@ -41,6 +41,9 @@ from bedside.guard.normalize import Normalized
 _CAP = re.compile(r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’-].)"
                   r"[^\W\d_]*(?:['’][^\W\d_]+|-[^\W\d_]+)*")
 _DIGIT = re.compile(r"\d")
+# A lower-case title just before a word in capitals ("mrs GARCIA").
+_LOWER_TITLE = re.compile(
+    r"(?<![^\W\d_])(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.? \Z")
 # A short capitalised word and a space just before: maybe "St. " or "Lake " (see _place).
 _PREFIX_HINT = re.compile(r"[A-Z\u00c0-\U0010ffff][^\W\d_]{0,7}\.? \Z")
 # A number just before or just after: a street ("6076 Piroska", "Jana Nerudy 894"); a state
@@ -334,6 +337,9 @@ def _scan(text: str, plain: frozenset[str]) -> list[tuple[int, int]]:
             if not w.endswith("'s") and not w[2:3].isupper():
                 continue
         elif w.isupper() and w.lower() not in TITLES:
+            title = _LOWER_TITLE.search(text, max(0, m.start() - 16), m.start())
+            if title is not None:
+                spans.append(title.span(1))  # "mrs GARCIA": the title leads
             continue
         spans.append(m.span())
     return spans

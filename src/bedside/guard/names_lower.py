@@ -110,7 +110,6 @@ _THANK, _NAME, _CALL, _THANKS, _FAMILY = (_cased(set(ws.split())) for ws in (
     "thank", "name last first", "call calls called", "thank thanks", "family families"))
 _CUE_PREV = _CUE_NEXT | _YOU | _IS | _ME | _SO | _THE
 _CUE_SECOND = _THANK | _NAME | _CALL | _THANKS | _FAMILY  # "thank you X", "the X family"
-_COMPOUND = ((_YOU, _THANK), (_IS, _NAME), (_ME, _CALL), (_SO, _THANKS), (_THE, _FAMILY))
 
 
 def _key(word: str) -> str:

@@ -65,10 +65,23 @@ def _cues(reply: bool) -> CueSet:
     return CueSet.build(lists)
 
 
+# "patient" before one of these words names a service, not a person ("our patient portal").
+_SERVICE_AFTER = re.compile(
+    r"\s+(?:portal|care|safety|education|experience|satisfaction|advocates?|services|forms?|"
+    r"resources|population|privacy|information|info|records|centered|centred|outcomes|"
+    r"engagement|reviews?|feedback|volume|load|panel|line|lounge|parking|friendly|first)\b")
+_PATIENT_KINDS = ("patient_definite", "patient_indefinite")
+
+
 def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
+    """Cue spans (original offsets) per cue list."""
     sk = norm.skeleton
-    return {kind: [sk.span(s, e) for s, e in spans]
-            for kind, spans in _cues(reply).find(sk.text).items()}
+    found: dict[str, list[tuple[int, int]]] = {}
+    for kind, spans in _cues(reply).find(sk.text).items():
+        if kind in _PATIENT_KINDS:
+            spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
+        found[kind] = [sk.span(s, e) for s, e in spans]
+    return found
 
 
 def _near(pos: tuple[int, int], spans: list[tuple[int, int]], window: int = _WINDOW) -> bool:

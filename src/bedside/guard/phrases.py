@@ -20,8 +20,14 @@ try:  # the stdlib regex parser: private, so fall back to plain regexes if it ev
 except ImportError:  # pragma: no cover
     sre_parse = None
 
-_LIMIT = 400  # most strings one pattern may expand to
+_LIMIT = 20_000  # most strings one pattern may expand to (the trie shares their prefixes)
 _WORD = re.compile(r"[a-z0-9]+")
+# A whole word of any letters (\w+) or digits (\d+) inside a phrase: a wildcard in the trie.
+ANY_WORD, ANY_NUMBER = "\x01", "\x02"
+_TOKEN = re.compile(r"[a-z0-9]+|[\x01\x02]")
+
+
+_GLUED = re.compile(r"[a-z0-9][\x01\x02]|[\x01\x02][a-z0-9]")
 
 
 class _Infinite(Exception):
@@ -62,6 +68,9 @@ def _node(name: str, arg: Any) -> set[str]:
         return set().union(*(_seq(branch) for branch in arg[1]))
     if name in ("MAX_REPEAT", "MIN_REPEAT"):
         low, high, sub = arg
+        wildcard = _wildcard(sub)
+        if wildcard and low >= 1:
+            return {wildcard}
         if high > 3:
             raise _Infinite
         body = _seq(sub)
@@ -72,6 +81,16 @@ def _node(name: str, arg: Any) -> set[str]:
     raise _Infinite  # ANY, categories (\w, \d), look-arounds, anchors
 
 
+def _wildcard(sub: Any) -> str | None:
+    """ANY_WORD for a repeated \\w, ANY_NUMBER for a repeated \\d, else None."""
+    items = list(sub)
+    if len(items) == 1 and str(items[0][0]) == "IN" and len(items[0][1]) == 1:
+        op, arg = items[0][1][0]
+        if str(op) == "CATEGORY":
+            return {"CATEGORY_WORD": ANY_WORD, "CATEGORY_DIGIT": ANY_NUMBER}.get(str(arg))
+    return None
+
+
 def expand(pattern: str) -> set[str] | None:
     """The phrases a finite pattern matches, in word form; None when it is not finite."""
     if sre_parse is None:
@@ -80,8 +99,14 @@ def expand(pattern: str) -> set[str] | None:
         strings = _seq(sre_parse.parse(pattern))
     except (_Infinite, re.error, TypeError, ValueError):
         return None
-    phrases = {" ".join(_WORD.findall(s.lower())) for s in strings}
-    return None if "" in phrases else phrases
+    phrases = set()
+    for string in strings:
+        if _GLUED.search(string):
+            return None  # a wildcard inside a word ("\\d+yo"): leave it to the regex
+        phrases.add(" ".join(_TOKEN.findall(string.lower())))
+    if "" in phrases or any(p[0] in (ANY_WORD, ANY_NUMBER) for p in phrases):
+        return None  # a phrase must start with a real word to be looked up
+    return phrases
 
 
 def words_of(text: str) -> list[tuple[str, int, int]]:
@@ -134,18 +159,21 @@ class CueSet:
             spans = [m.span() for m in _WORD.finditer(text)]
             n = len(words)
             for i in hits:
-                node = trie[words[i]]
                 ends: dict[int, int] = {}  # kind -> end of its longest phrase from here
-                j = i
-                while True:
+                stack = [(trie[words[i]], i)]
+                while stack:
+                    node, j = stack.pop()
                     for kind in node.get("", ()):
-                        ends[kind] = spans[j][1]
+                        if spans[j][1] > ends.get(kind, -1):
+                            ends[kind] = spans[j][1]
                     j += 1
                     if j >= n:
-                        break
-                    node = node.get(words[j])
-                    if node is None:
-                        break
+                        continue
+                    word = words[j]
+                    for key in (word, ANY_WORD, ANY_NUMBER if word.isdigit() else None):
+                        child = node.get(key) if key is not None else None
+                        if child is not None:
+                            stack.append((child, j))
                 for kind, end in ends.items():
                     found.setdefault(kinds[kind], []).append((spans[i][0], end))
         if self.rest is not None:
