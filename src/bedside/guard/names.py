@@ -200,6 +200,9 @@ class _Finder:
                   pending: list[tuple[Tok, Tok, bool]]) -> None:
         kinds = [self.kind(t) for t in run]
         n = len(run)
+        if n > 1 and self.words.common_word(run[0].key) and _SENTENCE_START.search(
+                self.text, 0, run[0].start):
+            kinds[0] = "C"  # "Welcome Tasha Green": a sentence's first common word leads in
         a = 0
         while a < n:
             if kinds[a] == "C" or run[a].key in PARTICLES:
@@ -343,6 +346,9 @@ def _scan(text: str, plain: frozenset[str]) -> list[tuple[int, int]]:
             continue
         spans.append(m.span())
     return spans
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\s\"'()]*|[^\w\s,'-]\s+)\s*$")
 
 
 def _lone(text: str, start: int) -> bool:
