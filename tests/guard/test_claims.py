@@ -53,6 +53,30 @@ TRUE = [
     ("look 10 years younger after one session", "claims.efficacy", "look 10 years younger"),
     ("works for 90% of patients", "claims.efficacy", "works for 90% of"),
     ("ask about board eligible surgeons", "claims.credential", "board eligible"),
+    # messier, other specialties
+    ("guaranteed clear skin in 30 days or ur $ back", "claims.guarantee", "guaranteed"),
+    ("our adjustments cure migraines, no meds needed", "claims.cure", "cure"),
+    ("best derm in the valley, hands down 🙌", "claims.superlative", "best derm"),
+    ("safest lasik in town", "claims.superlative", "safest lasik in town"),
+    ("our lasers r the most advanced in the state", "claims.superlative",
+     "most advanced in the state"),
+    ("botox w/ zero bruising, zero pain", "claims.absolute_safety", "zero pain"),
+    ("way better than drugstore retinol 💯", "claims.comparative", "better than drugstore retinol"),
+    ("safer than any other hair removal out there", "claims.comparative", "safer than any other"),
+    ("this serum literally reverses aging", "claims.cure", "reverses aging"),
+    ("acne gone for good after 1 round 😍", "claims.cure", "gone for good"),
+    ("the only chiro in town who fixes scoliosis", "claims.superlative",
+     "the only chiro in town who"),
+    ("results like hers are totally normal here 😍", "claims.testimonial",
+     "results like hers are totally normal"),
+    ("leave a google review & get a free lash serum", "claims.review_incentive",
+     "leave a google review & get"),
+    ("we cover ur copay for all new pts", "claims.copay_waiver", "we cover ur copay"),
+    ("ur kid will never get another cavity w/ our sealants", "claims.efficacy",
+     "ur kid will never get another cavity"),
+    ("no side effects whatsoever w/ our natural hormone pellets", "claims.absolute_safety",
+     "no side effects"),
+    ("melt belly fat w/o surgery in 3 sessions", "claims.efficacy", "melt belly fat"),
 ]
 
 FALSE = [
@@ -76,6 +100,19 @@ FALSE = [
     "Fluoride varnish can help prevent cavities in kids.",
     "curing light for fillings is being replaced this week",
     "We reviewed the new guidelines on statins with the team.",
+    # corpus convention: discounts, free offers, brands and deadlines alone are not claims
+    "20% off all peels this month",
+    "free consults for new pts!",
+    "now offering botox thursdays",
+    "Only 50 spots in our spring skin-check clinic",
+    "no treatment works for everyone, let's talk options",
+    "best way to prevent cavities? fluoride + flossing",
+    "there's no cure for rosacea but we can manage flares",
+    "pain free? not always. most ppl feel a pinch",
+    "top 5 tips for healthy skin this winter",
+    "there's no guarantee a cold sore won't return",
+    "risks include bruising and swelling, we'll go over them",
+    "the safest place for baby to sleep is on their back in a crib",
 ]
 
 

@@ -48,6 +48,11 @@ CASES = [
     ("so hung0ver today", "professionalism.intoxication", "so hung0ver"),
     ("another fr\u0435quent flyer", "professionalism.disparage_patient", "fr\u0435quent flyer"),
     ("what an id1ot", "professionalism.disparage_colleague", "id1ot"),
+    ("the doc down the street is a total h4ck", "professionalism.disparage_colleague", "h4ck"),
+    ("that dentist is a fr@ud", "professionalism.disparage_colleague", "fr@ud"),
+    ("s h o p now, serums in the lobby", "promotion.retail", "s h o p now"),
+    ("pr\u0430ying for our city tonight", "personal.religion", "pr\u0430ying for"),  # Cyrillic а
+    ("w\u200bine o'clock after clinic", "personal.hobby", "w\u200bine o'clock"),
 ]
 
 

@@ -34,8 +34,73 @@ NOT_PERSONAL = [
     "Flu shots are in. Most people have only a sore arm.",
 ]
 
+# Messier private-life posts and educational look-alikes, written before the vocabularies were
+# broadened (slang, abbreviations, other specialties).
+MESSY_PERSONAL = [
+    "back from a wk in tulum w/ the fam, kids learned to snorkel 🐠",
+    "meet our new rescue pup, mochi 🐾 she already ate a shoe",
+    "praying for our city tonight 🙏",
+    "wine o'clock after a long clinic day 🍷",
+    "new sourdough recipe, total fail lol",
+    "hubs made me breakfast in bed for mother's day 🥹",
+    "my lil one started kindergarten today, not crying u r",
+    "date night w/ the wifey, first time out since the baby",
+    "baked 3 dozen cookies for the pta bake sale, send help",
+    "ran a 10k this am, new PR!! 🏃‍♀️",
+    "caught the sunrise on my hike up camelback, worth the 5am alarm",
+    "finished my first quilt!!! 6 months of work",
+    "fantasy draft tonight, wish me luck",
+    "just got back from disney w/ the kiddos, my feet hurt",
+    "20 yrs w/ my hubby today ❤️ love u babe",
+    "sunday mass then pancakes, perfect morning",
+    "vote for prop 12 on tues!! our schools deserve better",
+    "tried a new thai place downtown, pad see ew was 🔥",
+    "garden update: tomatoes finally turning red 🍅",
+    "my son's team won the championship!!! so proud",
+    "bday dinner for my mom tonight, she's 70 & still beats me at tennis",
+    "finally finished that 1000 piece puzzle 🧩",
+    "girls trip to nashville!!! 🤠",
+    "rooting for the chiefs sunday, who's w/ me?",
+    "thanksgiving w/ the in-laws, pray for me 😅",
+    "took the boat out on the lake, perfect day ⛵",
+    "god is good. service this morning was beautiful",
+    "adopted a kitten today!! her name is pickles",
+    "margs on the patio after work, we earned it 🍹",
+    "ski trip w/ the crew, only fell twice ⛷️",
+    "long weekend at the lake house w/ my parents, zero emails 🙌",
+    "new kitten alert 🐱 say hi to miso",
+    "go dawgs!!! what a win",
+    "happy easter from my family to yours ✝️ he is risen",
+    "hiked 12 miles at zion, my calves are screaming",
+    "we're expecting baby #3 in the fall 👶",
+    "election day! I'm voting for our mayor's reelection, go vote",
+]
+MESSY_NOT_PERSONAL = [
+    "vacation tip: pack ur meds in ur carry-on, not checked bags ✈️",
+    "traveling this summer? ask abt travel vaccines 4-6 wks before u go",
+    "wine & some meds (like metronidazole) are a bad combo, ask ur pharmacist",
+    "family hx of melanoma? get ur skin checked every yr",
+    "'pray for the best, prepare for the worst' applies to hurricane season too, keep meds stocked",
+    "dog bites on kids' faces are common, supervise pets around toddlers",
+    "so proud of our team for passing our accreditation survey 🎉",
+    "celebrating 10 yrs of our practice this month, thank u patients!",
+    "had a pt today who hadn't seen a dentist in 20 yrs, now she's cavity free 💪",
+    "chlorine + contacts = bad news. take them out before swimming 🏊",
+    "marathon runners: don't overdrink water, hyponatremia is real",
+    "happy mother's day to all the moms out there 💐",
+    "gardening gloves save ur hands from contact dermatitis 🌿",
+    "road trip safety: car seats should be rear-facing until at least age 2",
+    "wine, beer or liquor, it all counts toward ur weekly limit",
+    "hiking this wknd? tick check when u get home",
+    "easter candy + braces = broken brackets, go easy",
+    "happy hour drinks add up: 3 margs = ~900 calories",
+    "new puppy in the house? wash hands after cleanup, esp kids",
+    "skiing this winter? wear a helmet and wrist guards ⛷",
+    "my rescue inhaler tip: keep one at school and one at home",
+]
 
-@pytest.mark.parametrize("text", PERSONAL_POSTS)
+
+@pytest.mark.parametrize("text", PERSONAL_POSTS + MESSY_PERSONAL)
 def test_private_life_is_personal_with_a_finding_on_the_practice_account(text: str) -> None:
     findings, personal = check_voice(normalize(text), PRACTICE)
     assert personal
@@ -43,14 +108,14 @@ def test_private_life_is_personal_with_a_finding_on_the_practice_account(text: s
     assert cues and all(f.severity == "warn" and text[f.start:f.end] == f.excerpt for f in cues)
 
 
-@pytest.mark.parametrize("text", PERSONAL_POSTS)
+@pytest.mark.parametrize("text", PERSONAL_POSTS + MESSY_PERSONAL)
 def test_personal_account_gets_the_label_but_no_finding(text: str) -> None:
     findings, personal = check_voice(normalize(text), PERSONAL)
     assert personal
     assert not [f for f in findings if f.category == "personal"]
 
 
-@pytest.mark.parametrize("text", NOT_PERSONAL)
+@pytest.mark.parametrize("text", NOT_PERSONAL + MESSY_NOT_PERSONAL)
 def test_professional_posts_are_not_personal(text: str) -> None:
     findings, personal = check_voice(normalize(text), PRACTICE)
     assert not personal and not [f for f in findings if f.category == "personal"]
@@ -81,6 +146,45 @@ UNPROFESSIONAL = [
     ("shots after call with the residents 🥃", "professionalism.intoxication", "shots after call"),
     ("guy came in with a lightbulb stuck where the sun don't shine 😂", "professionalism.mocking",
      "😂"),
+    # messier, other specialties
+    ("the doc down the street is a total hack, fixing his mess again",
+     "professionalism.disparage_colleague", "hack"),
+    ("another clown chiropractor cracking necks w/ no imaging smh",
+     "professionalism.disparage_colleague", "clown"),
+    ("some derms out there r straight up frauds", "professionalism.disparage_colleague", "frauds"),
+    ("the ER docs at mercy r useless lol", "professionalism.disparage_colleague", "useless"),
+    ("dentist across town should lose his license tbh", "professionalism.disparage_colleague",
+     "lose his license"),
+    ("the midwife at general is a menace", "professionalism.disparage_colleague", "menace"),
+    ("ortho next door is a total joke", "professionalism.disparage_colleague", "total joke"),
+    ("some optometrists shouldnt be allowed near a slit lamp",
+     "professionalism.disparage_colleague", "shouldnt be allowed"),
+    ("that surgeon is a butcher, plain and simple", "professionalism.disparage_colleague",
+     "butcher"),
+    ("the chiro down the road is a con artist, period", "professionalism.disparage_colleague",
+     "con artist"),
+    ("the 'skin coach' on insta giving acne advice is a fraud",
+     "professionalism.disparage_colleague", "fraud"),
+    ("that dentist should be struck off", "professionalism.disparage_colleague", "struck off"),
+    ("incompetent urgent care sent this kid home w/ a broken wrist",
+     "professionalism.disparage_colleague", "incompetent"),
+    ("this pt is a drama queen, 10/10 pain while texting", "professionalism.disparage_patient",
+     "drama queen"),
+    ("mrs. x called 6 times today, she's a nightmare", "professionalism.disparage_patient",
+     "she's a nightmare"),
+    ("crazy pt #3 of the day just walked out yelling", "professionalism.disparage_patient",
+     "crazy pt"),
+    ("so over these entitled patients who think they run the clinic",
+     "professionalism.disparage_patient", "entitled patients"),
+    ("this lady brought her whole fam to a 15 min appt, kill me",
+     "professionalism.disparage_patient", "kill me"),
+    ("hungover af but the botox must go on 💉", "professionalism.intoxication", "hungover"),
+    ("tipsy after the holiday party, who's gonna chart for me", "professionalism.intoxication",
+     "tipsy"),
+    ("still a lil drunk from the gala, rounds in 20 min", "professionalism.intoxication",
+     "still a lil drunk"),
+    ("drunk texting my co-residents at 2am again", "professionalism.intoxication",
+     "drunk texting"),
 ]
 PROFESSIONAL = [
     "There are no stupid questions about your health.",
@@ -90,6 +194,20 @@ PROFESSIONAL = [
     "A patient asked a great question today about statins.",
     "Dick Smith, our office manager, retires Friday!",
     "No shame in asking for help with your mental health.",
+    "hack: freeze grapes for a healthy summer snack 🍇",
+    "quick hack for sore gums w/ braces: warm salt water rinse, ask ur dentist",
+    "no such thing as a dumb question, ask us anything",
+    "the clown at our fall festival was a hit 🎈",
+    "incompetent cervix is a real dx, here's what it means",
+    "we partner w/ the doc down the street for sleep studies",
+    "fraud alert: nobody from our office will ask for ur ssn by text",
+    "feeling useless after a diagnosis? talk to someone, u r not alone",
+    "antibiotics are useless for colds, ask ur doctor about symptom relief",
+    "a lazy eye (amblyopia) is best treated early, before age 7",
+    "medicare fraud by doctors hurts everyone, report it",
+    "buzzed driving is drunk driving. get a ride 🚕",
+    "hangovers: water and sleep, not an IV drip",
+    "no one is a fraud for needing help with their mental health",
 ]
 
 
@@ -106,3 +224,18 @@ def test_unprofessional_voice_is_flagged_with_span(text: str, rule: str, excerpt
 def test_professional_voice_is_not_flagged(text: str) -> None:
     findings, _ = check_voice(normalize(text), PRACTICE)
     assert not [f for f in findings if f.category == "professionalism"]
+
+
+def test_health_cues_offset_personal_cues_up_to_a_cap() -> None:
+    # One personal cue (2) and two health cues: the tip is not personal...
+    tip = "vacation tip: pack ur meds and sunscreen in ur carry-on"
+    assert check_voice(normalize(tip), PRACTICE)[1] is False
+    # ...but private life stays personal however many health words it has: vacation + hubby (4)
+    # less three health cues, capped at two, is still 2.
+    life = "vacation w/ hubby was great, even w/ his ear infection, the meds and all the sunscreen"
+    assert check_voice(normalize(life), PRACTICE)[1] is True
+
+
+def test_a_medical_anecdote_with_food_is_not_personal() -> None:
+    text = "wild night in the ER, dude rolled in w/ a fork in his hand over the last pizza slice 🍕"
+    assert check_voice(normalize(text), PERSONAL)[1] is False

@@ -1,10 +1,11 @@
 """Voice: personal content and professionalism (disparagement, profanity, intoxication).
 
 Personal content is a weighted score over private-life cues in data/voice.toml (family, travel,
-hobbies, sports, politics, religion), lowered by health cues; the label is set on any account,
-but a finding only goes out for the practice account (AMA Op. 2.3.2 and ACP/FSMB: keep personal
-and professional personas apart, see ../shared/domain/hipaa.md). Professionalism findings hold
-on every account: the same standards apply online as in person (FSMB 2019).
+hobbies, food, sports, politics, religion), lowered by each distinct health cue (up to a cap);
+the label is set on any account, but a finding only goes out for the practice account (AMA Op.
+2.3.2 and ACP/FSMB: keep personal and professional personas apart, see ../shared/domain/hipaa.md).
+Professionalism findings hold on every account: the same standards apply online as in person
+(FSMB 2019).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from functools import cache
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
-from bedside.guard.lexicon import RuleSet, load_data, load_rules
+from bedside.guard.lexicon import Rule, RuleSet, load_data, load_rules
 from bedside.guard.normalize import Normalized
 
 
@@ -36,15 +37,14 @@ def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool
     """Findings and the `personal` label."""
     main, offsets = _rulesets()
     found: list[Finding] = []
-    cues: dict[str, Finding] = {}  # each distinct cue phrase counts once
+    cues: dict[str, tuple[Rule, int, int]] = {}  # each distinct cue phrase counts once
     weights: dict[str, float] = {}
     for rule, start, end in main.hits(norm, context):
-        finding = rule.finding(norm, start, end)
         if rule.category != "personal":
-            found.append(finding)
+            found.append(rule.finding(norm, start, end))
             continue
-        key = finding.excerpt.lower()
-        cues.setdefault(key, finding)
+        key = norm.original[start:end].lower()
+        cues.setdefault(key, (rule, start, end))
         weights[key] = rule.weight
     score = sum(weights.values())
     threshold, most = _threshold()
@@ -56,5 +56,5 @@ def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool
         score += max(sum(health.values()), -most)
     personal = score >= threshold
     if personal and context.account == "practice":
-        found += cues.values()
+        found += [rule.finding(norm, start, end) for rule, start, end in cues.values()]
     return found, personal
