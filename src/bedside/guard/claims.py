@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
-from bedside.guard.anchors import Starts
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding, Severity
 from bedside.guard.lexicon import STEM, load_data, load_ruleset, stems
@@ -36,24 +35,16 @@ class _PostRule:
 
 @dataclass(frozen=True, slots=True)
 class _Words:
-    """Whole-word phrases, found from their anchors rather than by trying every position."""
+    """Whole-word phrases."""
 
     pattern: re.Pattern[str]
-    starts: Starts | None
 
-    def first(self, text: str, present: frozenset[str]) -> re.Match[str] | None:
+    def first(self, text: str) -> re.Match[str] | None:
         """The leftmost match that starts a word (no word character before it)."""
-        if self.starts is None:
-            m = self.pattern.search(text)
-            while m is not None and m.start() and _in_word(text, m.start()):
-                m = self.pattern.search(text, m.start() + 1)
-            return m
-        for start in self.starts.find(text, present):
-            if not (start and _in_word(text, start)):
-                m = self.pattern.match(text, start)
-                if m is not None:
-                    return m
-        return None
+        m = self.pattern.search(text)
+        while m is not None and m.start() and _in_word(text, m.start()):
+            m = self.pattern.search(text, m.start() + 1)
+        return m
 
 
 def _in_word(text: str, start: int) -> bool:
@@ -61,8 +52,7 @@ def _in_word(text: str, start: int) -> bool:
 
 
 def _words(patterns: list[str]) -> _Words:
-    return _Words(re.compile("(?:" + "|".join(patterns) + r")(?![\w])"),
-                  Starts.build(patterns, STEM))
+    return _Words(re.compile("(?:" + "|".join(patterns) + r")(?![\w])"))
 
 
 def _post_rule(raw: dict[str, Any], trigger: str, require: str | None, cancel: str) -> _PostRule:
@@ -96,10 +86,10 @@ def _post_findings(norm: Normalized) -> list[Finding]:
     for rule in _post_rules():
         if present.isdisjoint(rule.stems):
             continue
-        m = rule.trigger.first(sk.text, present)
-        if m is None or (rule.require is not None and not rule.require.first(sk.text, present)):
+        m = rule.trigger.first(sk.text)
+        if m is None or (rule.require is not None and not rule.require.first(sk.text)):
             continue
-        if rule.cancel.first(sk.text, present):
+        if rule.cancel.first(sk.text):
             continue
         start, end = sk.span(m.start(), m.end())
         found.append(Finding(

@@ -42,7 +42,6 @@ from typing import Any, TypeAlias, cast
 
 import regex
 
-from bedside.guard.anchors import END, Starts, finder
 from bedside.guard.context import Context
 from bedside.guard.findings import Category, Finding, Severity
 from bedside.guard.normalize import Normalized
@@ -72,7 +71,6 @@ class Rule:
     unless_before: Pattern | None = None
     triggers: frozenset[str] = frozenset()  # word stems (first 4 letters)
     symbols: tuple[str, ...] = ()           # substrings that start with a symbol
-    starts: Starts | None = None            # where a match can start (see anchors.py)
 
     def triggered(self, stems: frozenset[str], text: str) -> bool:
         """Whether the rule can match: it has no triggers, or one is present."""
@@ -91,35 +89,9 @@ class Rule:
         for start, end in self.spans(sk.text):
             yield sk.span(start, end)
 
-    def spans(self, text: str, present: frozenset[str] | None = None) -> Iterator[tuple[int, int]]:
-        """Yield kept [start, end) matches in `text` that start at a word boundary.
-
-        Matches do not overlap and the leftmost wins, as with repeated `search`; but `search`
-        tries the pattern at every position, while `starts` names the few where it can match.
-        `present` is `stems(text)` when the caller has it.
-        """
-        if self.starts is None:
-            yield from self._searched(text)
-        else:
-            yield from self.spans_at(
-                text, self.starts.find(text, stems(text) if present is None else present))
-
-    def spans_at(self, text: str, starts: list[int]) -> Iterator[tuple[int, int]]:
-        """`spans`, trying the pattern only at `starts` (ascending)."""
-        pos = 0
-        match = self.pattern.match
-        for start in starts:
-            if start < pos or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
-                continue
-            m = match(text, start)
-            if m is None:
-                continue
-            end = m.end()
-            if self.keeps(text, start, end):
-                yield start, end
-            pos = end if end > start else end + 1
-
-    def _searched(self, text: str) -> Iterator[tuple[int, int]]:
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Yield kept [start, end) matches in `text` that start at a word boundary; matches do
+        not overlap and the leftmost wins."""
         pos, n = 0, len(text)
         search = self.pattern.search
         while pos <= n:
@@ -200,7 +172,6 @@ def _compile_rule(raw: dict[str, Any], where: str) -> Rule:
         ),
         triggers=frozenset(t[:STEM] for t in triggers if t[:1].isalnum()),
         symbols=tuple(t for t in triggers if not t[:1].isalnum()),
-        starts=Starts.build(patterns, STEM),
     )
 
 
@@ -248,18 +219,6 @@ class RuleSet:
             for symbol in rule.symbols:
                 symbols.setdefault(symbol, set()).add(i)
         self._symbols = tuple((sym, frozenset(idx)) for sym, idx in symbols.items())
-        # One anchor search per post for the whole file (see anchors.py); each anchor found is a
-        # candidate start for the rules it serves.
-        serves: dict[str, set[int]] = {}
-        for i, rule in enumerate(rules):
-            if rule.starts is not None:
-                for key in rule.starts.free.union(*rule.starts.by_stem.values()):
-                    serves.setdefault(key.rstrip(END), set()).add(i)
-        # A found key also serves the rules of every key it begins with ("top" in "topnot").
-        self._serves = {
-            key: frozenset().union(*(v for k, v in serves.items() if key.startswith(k)))
-            for key in serves
-        }
 
     def active(self, text: str) -> list[int]:
         """Indices, in file order, of the rules that can match `text`."""
@@ -271,28 +230,6 @@ class RuleSet:
                 chosen |= rules
         return sorted(chosen)
 
-    def _starts(self, text: str, active: list[int]) -> dict[int, list[int]]:
-        """Ascending candidate starts for each active rule that has anchors."""
-        present = stems(text)
-        anchored = [s for s in (self.rules[i].starts for i in active) if s is not None]
-        keys = frozenset().union(*(s.keys(present) for s in anchored))
-        out: dict[int, list[int]] = {}
-        if keys:
-            wanted = frozenset(active)
-            serves = self._serves
-            search = finder(keys).search
-            m = search(text)
-            while m is not None:
-                start = m.start()
-                for i in serves[m.group()] & wanted:
-                    out.setdefault(i, []).append(start)
-                m = search(text, start + 1)
-        for i in active:
-            starts = self.rules[i].starts
-            if starts is not None and starts.loose and (loose := starts.find_loose(text)):
-                out[i] = sorted(set(out.get(i, ())).union(loose))
-        return out
-
     def hits(self, norm: Normalized, context: Context) -> list[tuple[Rule, int, int]]:
         """(rule, start, end) for every kept match, spans in original-text offsets."""
         sk = norm.skeleton
@@ -300,19 +237,12 @@ class RuleSet:
         active = self.active(text)
         if not active:
             return []
-        starts = self._starts(text, active)
         out: list[tuple[Rule, int, int]] = []
         for i in active:
             rule = self.rules[i]
             if not rule.applies(context):
                 continue
-            if rule.starts is None:
-                spans = rule.spans(text)
-            elif i in starts:
-                spans = rule.spans_at(text, starts[i])
-            else:
-                continue
-            for s, e in spans:
+            for s, e in rule.spans(text):
                 start, end = sk.span(s, e)
                 out.append((rule, start, end))
         return out
