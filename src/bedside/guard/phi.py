@@ -44,6 +44,29 @@ _FACILITY_WORD = re.compile(
     r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b")
 _NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
 _TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
+# Lower-case writing: "a lady from millbrook". The word after "from" in a description of a person
+# is their town (or employer) unless it is an ordinary word.
+_PERSON_FROM = re.compile(
+    r"\b(?:lady|guy|man|woman|dude|kid|teen|boy|girl|family|couple|gentleman|fella|pt|patient|"
+    r"farmer|someone|grandma|grandpa|mom|dad|twins)s?(?: of \d+)? "
+    r"(?:from|out in|over in|up in|down in) (?:the )?"
+    r"([a-z]{3,}(?: (?:county|valley|township|heights|springs|falls|creek))?)\b")
+# Lower case: "westbrook daycare". One word before a school or care word names the place.
+_LOWER_FACILITY = re.compile(
+    r"\b([a-z]{3,}) (?:daycare|day care|preschool|elementary|middle school|middle|high school|"
+    r"academy|nursing home|memorial|rehab center|senior center)\b")
+_NOT_PLACE = frozenset({
+    "the", "work", "school", "church", "home", "here", "there", "town", "out", "our", "my", "his",
+    "her", "their", "your", "next", "down", "up", "across", "around", "way", "back", "nowhere",
+    "somewhere", "another", "other", "last", "this", "that", "earlier", "before", "yesterday",
+    "today", "tonight", "again", "behind", "far", "over", "above", "below", "outside", "inside",
+    "class", "college", "camp", "daycare", "practice", "clinic", "office", "hospital", "er",
+    "urgent", "nursing", "jail", "prison", "abroad", "overseas", "state", "country", "city",
+    "gym", "store", "bar", "party", "neighborhood", "area", "suburbs", "team", "league", "band",
+    "internet", "online", "news", "same", "nearby"})
+_NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
+                           "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
+                           "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
 _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
                        "January", "February", "March", "April", "May", "June", "July", "August",
                        "September", "October", "November", "December", "Monday", "Tuesday",
@@ -52,17 +75,61 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
-              "photo_words", "unique_roles")
-_REPLY_CUE_LISTS = ("relationship", "relationship_safe")
+              "photo_words", "unique_roles", "relative_dates")
 
 
 @cache
 def _cues(reply: bool) -> CueSet:
     d = load_data("phi")
-    noun = "(?:" + "|".join(d["care_nouns"]) + ")"
-    lists = {key: [p.replace("{noun}", noun) for p in d[key]]
-             for key in (_REPLY_CUE_LISTS if reply else _CUE_LISTS)}
+    if not reply:
+        return CueSet.build({key: list(d[key]) for key in _CUE_LISTS})
+    # A frame around a care noun ("glad the {noun} is working") would expand to too many phrases
+    # for the trie, and as a regex it costs more than the rest of the reply check: its two
+    # halves and the nouns are matched as cue lists and joined in _frames.
+    lists: dict[str, list[str]] = {"relationship": [], "relationship_safe":
+                                   list(d["relationship_safe"]), "care_noun": list(d["care_nouns"])}
+    for i, frame in enumerate(_noun_frames()):
+        lead, tail = frame
+        lists[f"lead{i}"] = [lead]
+        if tail:
+            lists[f"tail{i}"] = [tail]
+    lists["relationship"] = [p for p in d["relationship"] if "{noun}" not in p]
     return CueSet.build(lists)
+
+
+@cache
+def _noun_frames() -> tuple[tuple[str, str], ...]:
+    """(lead, tail) of each relationship pattern written around {noun}."""
+    frames = []
+    for p in load_data("phi")["relationship"]:
+        if "{noun}" in p:
+            lead, _, tail = p.partition("{noun}")
+            frames.append((lead.strip(), tail.strip()))
+    return tuple(frames)
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """Does a span that starts at `start` follow one that ends at `end` (or overlap its end)?"""
+    return start <= end or (start - end <= 3 and not any(c.isalnum() for c in text[end:start]))
+
+
+def _frames(text: str, found: dict[str, list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """Relationship spans where a frame's lead, a care noun and the frame's tail meet."""
+    nouns = found.get("care_noun", [])
+    out: list[tuple[int, int]] = []
+    if not nouns:
+        return out
+    for i, (_, tail) in enumerate(_noun_frames()):
+        for ls, le in found.get(f"lead{i}", []):
+            for ns, ne in nouns:
+                if ns <= ls or not _joined(text, le, ns):
+                    continue
+                if not tail:
+                    out.append((ls, ne))
+                    continue
+                out.extend((ls, te) for ts, te in found.get(f"tail{i}", [])
+                           if ts >= ne and _joined(text, ne, ts))
+    return out
 
 
 # "patient" before one of these words names a service, not a person ("our patient portal").
@@ -77,7 +144,10 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     """Cue spans (original offsets) per cue list."""
     sk = norm.skeleton
     found: dict[str, list[tuple[int, int]]] = {}
-    for kind, spans in _cues(reply).find(sk.text).items():
+    raw = _cues(reply).find(sk.text)
+    if reply:
+        raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
+    for kind, spans in raw.items():
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
         found[kind] = [sk.span(s, e) for s, e in spans]
@@ -135,6 +205,12 @@ def _places(norm: Normalized, context: Context,
     for m in _TOWN.finditer(text):
         if m.group(1).split()[0] not in _NOT_TOWN:
             add(m.start(1), m.end(1), True)
+    for m in _LOWER_FACILITY.finditer(text):
+        if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
+            add(m.start(), m.end(), False)
+    for m in _PERSON_FROM.finditer(text):
+        if m.group(1).split()[0] not in _NOT_PLACE:
+            add(m.start(1), m.end(1), True)
     return found
 
 
@@ -160,7 +236,9 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         if definite or indefinite or care or relation:
             patient_names.append((e.start, e.end))
             findings.append(_entity_finding(e, norm))
-    anchors = definite + patient_names + relation  # spans that say "this is about a patient"
+    roles = cues.get("unique_roles", []) if care or definite or indefinite else []
+    # spans that say "this is about a patient" ("the pastor at first baptist" + care counts)
+    anchors = definite + patient_names + relation + roles
 
     def tied(e: Entity) -> bool:
         """Is a date or place tied to a patient's care?"""
@@ -171,10 +249,13 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         street = e.type == "GEO" and any(c.isdigit() for c in e.text)
         return _near(span, indefinite) and (street or _near(span, events))
 
-    dates = [(e.start, e.end) for e in entities if e.type == "DATE"]
     candidates = [e for e in entities if e.type != "NAME"]
+    taken = [(e.start, e.end) for e in entities]
+    for start, end in cues.get("relative_dates", []):  # "last nite", "this aftn"
+        if not any(s < end and start < e for s, e in taken):
+            candidates.append(Entity("DATE", start, end, norm.original[start:end]))
+    dates = [(e.start, e.end) for e in candidates if e.type == "DATE"]
     if anchors or indefinite:
-        taken = [(e.start, e.end) for e in entities]
         for place, town in _places(norm, context, taken):
             # A facility identifies an encounter only with a time; a small town does alone.
             if town or _near((place.start, place.end), dates, 60):
@@ -197,7 +278,6 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     if anchors:
         for start, end in cues.get("photo_words", []):
             findings.append(_finding("phi.photo", "PHOTO", start, end, norm))
-    if care or definite or indefinite:
-        for start, end in cues.get("unique_roles", []):
-            findings.append(_finding("phi.unique_role", "OTHER_ID", start, end, norm))
+    for start, end in roles:
+        findings.append(_finding("phi.unique_role", "OTHER_ID", start, end, norm))
     return findings
