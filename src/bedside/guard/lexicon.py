@@ -42,6 +42,12 @@ from typing import Any, TypeAlias, cast
 
 import regex
 
+try:  # the stdlib's own regex parser (private): without it, rules fall back to a plain search
+    import re._constants as _c  # type: ignore[import-not-found,unused-ignore]
+    import re._parser as _p  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover
+    _c = _p = None
+
 from bedside.guard.context import Context
 from bedside.guard.findings import Category, Finding, Severity
 from bedside.guard.normalize import Normalized
@@ -71,6 +77,7 @@ class Rule:
     unless_before: Pattern | None = None
     triggers: frozenset[str] = frozenset()  # word stems (first 4 letters)
     symbols: tuple[str, ...] = ()           # substrings that start with a symbol
+    finder: re.Pattern[str] | None = None   # `pattern` at word starts only, see _finder
 
     def triggered(self, stems: frozenset[str], text: str) -> bool:
         """Whether the rule can match: it has no triggers, or one is present."""
@@ -93,6 +100,25 @@ class Rule:
         """Yield kept [start, end) matches in `text` that start at a word boundary; matches do
         not overlap and the leftmost wins."""
         pos, n = 0, len(text)
+        if self.finder is not None:
+            # A match at 0, then matches right after a non-word character (the finder reads
+            # that character, so it starts one before `pos`).
+            m = self.pattern.match(text) if text else None
+            if m is not None:
+                start, end = m.span()
+                if self.keeps(text, start, end):
+                    yield start, end
+                pos = end
+            find = self.finder.search
+            while pos <= n:
+                m = find(text, pos - 1 if pos else 0)
+                if m is None:
+                    return
+                start, end = m.span(1)
+                if self.keeps(text, start, end):
+                    yield start, end
+                pos = end
+            return
         search = self.pattern.search
         while pos <= n:
             m = search(text, pos)
@@ -132,6 +158,102 @@ def compile_fast(pattern: str) -> Pattern:
         return regex.compile(pattern, regex.V0)
 
 
+# First characters of a pattern, read from its parse tree, let `re` skip in C to the few places a
+# match can start (a big alternation of groups otherwise runs at every position).
+_CATS: dict[Any, str] = {} if _c is None else {
+    _c.CATEGORY_DIGIT: r"\d", _c.CATEGORY_NOT_DIGIT: r"\D", _c.CATEGORY_SPACE: r"\s",
+    _c.CATEGORY_NOT_SPACE: r"\S", _c.CATEGORY_WORD: r"\w", _c.CATEGORY_NOT_WORD: r"\W"}
+_REPEATS: set[Any] = set() if _c is None else {
+    _c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+
+
+def _ch(code: int) -> str:
+    return f"\\U{code:08x}"
+
+
+def _seq(items: Any) -> tuple[set[str], bool] | None:
+    """First characters of a parsed sequence, and whether it can match the empty string."""
+    out: set[str] = set()
+    for op, av in items:
+        got = _item(op, av)
+        if got is None:
+            return None
+        out |= got[0]
+        if not got[1]:
+            return out, False
+    return out, True
+
+
+def _item(op: Any, av: Any) -> tuple[set[str], bool] | None:
+    """First characters of one parse-tree node (None: not understood), and whether it is
+    optional or zero-width."""
+    if op is _c.LITERAL:
+        return {_ch(av)}, False
+    if op is _c.IN:
+        out: set[str] = set()
+        for iop, iav in av:
+            if iop is _c.LITERAL:
+                out.add(_ch(iav))
+            elif iop is _c.RANGE:
+                out.add(_ch(iav[0]) + "-" + _ch(iav[1]))
+            elif iop is _c.CATEGORY and iav in _CATS:
+                out.add(_CATS[iav])
+            else:
+                return None
+        return out, False
+    if op is _c.BRANCH:
+        out, nullable = set[str](), False
+        for sub in av[1]:
+            got = _seq(sub.data)
+            if got is None:
+                return None
+            out |= got[0]
+            nullable = nullable or got[1]
+        return out, nullable
+    if op is _c.SUBPATTERN:
+        _group, add, delete, sub = av
+        if add or delete:
+            return None
+        return _seq(sub.data)
+    if op in _REPEATS:
+        lo, _hi, sub = av
+        got = _seq(sub.data)
+        if got is None:
+            return None
+        return got[0], got[1] or lo == 0
+    if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+        return set(), True
+    return None
+
+
+def _first_chars(pattern: str) -> str | None:
+    """A character class of every character a match can start with; None when unsure."""
+    if _p is None:
+        return None
+    parsed = _p.parse(pattern)
+    if parsed.state.flags & (re.I | re.X | re.M | re.S) or parsed.state.groups > 1:
+        return None
+    got = _seq(parsed.data)
+    if got is None or got[1] or not got[0]:
+        return None
+    return "[" + "".join(sorted(got[0])) + "]"
+
+
+def _finder(pattern: Pattern) -> re.Pattern[str] | None:
+    """`pattern` as group 1, tried only right after a non-word character and before one of its
+    first characters; `re` skips in C to those few places. With a match at 0, the same matches
+    as `Rule.spans`' retry loop (a match starts a word). None when a match can be empty."""
+    if not isinstance(pattern, re.Pattern):
+        return None
+    try:
+        first = _first_chars(pattern.pattern)
+    except (AttributeError, TypeError, ValueError, re.error):  # a parse tree it cannot read
+        return None
+    if first is None:
+        return None
+    return re.compile(r"[\W](?=" + first + r")(?=(" + pattern.pattern + "))")
+
+
 def _alternation(patterns: list[str]) -> str:
     # The left word boundary is checked in `Rule.spans`, not here: a leading look-behind stops
     # `re` from skipping ahead to a literal first character, which is most of the speed.
@@ -152,11 +274,12 @@ def _compile_rule(raw: dict[str, Any], where: str) -> Rule:
     near = [str(p) for p in raw.get("near", [])]
     before = [str(p) for p in raw.get("unless_before", [])]
     triggers = [str(t).lower() for t in raw.get("triggers", [])]
+    pattern = compile_fast(_alternation(patterns))
     return Rule(
         id=rid,
         category=cast(Category, category),
         severity=cast(Severity, severity),
-        pattern=compile_fast(_alternation(patterns)),
+        pattern=pattern,
         unless=compile_fast("|".join(f"(?:{p})" for p in unless)) if unless else None,
         window=int(raw.get("window", 40)),
         kinds=frozenset(raw.get("kinds", [])),
@@ -172,6 +295,7 @@ def _compile_rule(raw: dict[str, Any], where: str) -> Rule:
         ),
         triggers=frozenset(t[:STEM] for t in triggers if t[:1].isalnum()),
         symbols=tuple(t for t in triggers if not t[:1].isalnum()),
+        finder=_finder(pattern),
     )
 
 
@@ -223,8 +347,10 @@ class RuleSet:
     def active(self, text: str) -> list[int]:
         """Indices, in file order, of the rules that can match `text`."""
         chosen = set(self._always)
-        for stem in stems(text) & self._stems:
-            chosen |= self._index[stem]
+        hit = stems(text) & self._stems
+        if hit:
+            index = self._index
+            chosen.update(*[index[stem] for stem in hit])
         for symbol, rules in self._symbols:
             if symbol in text:
                 chosen |= rules
