@@ -122,21 +122,7 @@ def _text_layer(original: str) -> Layer:
     # Only non-ASCII characters can change: edit those, copy the runs between them.
     edits = [(m.start(), f) for m in _NON_ASCII.finditer(original)
              if (f := _fold_char(m.group())) != m.group()]
-    if edits:
-        parts: list[str] = []
-        offsets: list[int] = []
-        last = 0
-        for i, folded in edits:
-            parts.append(original[last:i])
-            offsets.extend(range(last, i))
-            parts.append(folded)
-            offsets.extend([i] * len(folded))
-            last = i + 1
-        parts.append(original[last:])
-        offsets.extend(range(last, len(original)))
-        text = "".join(parts)
-    else:
-        text, offsets = original, []
+    text, offsets = _apply(original, edits) if edits else (original, [])
     if _CONFUSABLE_CHARS.search(text):
         text = _fold_confusables(text)  # one-for-one: offsets unchanged
     return Layer(text, tuple(offsets) if edits else None)
