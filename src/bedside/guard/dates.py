@@ -109,12 +109,12 @@ def _patterns() -> tuple[
     )
     age = regex.compile(
         r"(?<![\w.])(?:(?P<n>9\d|1[01]\d)(?:[- ]?(?:years?|yrs?|y)[- ]?(?:old|o\b)|[- ]?y/?o\b|"
-        r"[- ]?(?:yo|y\.o\.)\b|(?-i:[MF])\b|(?:st|nd|rd|th)\s+birthday)"
-        r"|(?:aged?|age of)\s+(?P<n>9\d|1[01]\d)(?![\d.])"
+        r"[- ]?(?:yo|y\.o\.)\b|(?-i:[MF])\b|(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b)"
+        r"|(?:aged?|age of|turned|turning|turns)\s+(?P<n>9\d|1[01]\d)(?![\d.])"
         r"|(?P<w>(?:ninety|one hundred|a hundred|hundred)(?:[- ](?:and[- ])?(?:one|two|three|four|"
         r"five|six|seven|eight|nine))?)[- ](?:years?[- ]old|yrs?[- ]old)"
         r"|(?P<w>ninety|hundred)(?:-?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
-        r"ninth)|th)\s+birthday)",
+        r"ninth)|th)\s+(?:birthday|bday|b-day)\b)",
         regex.IGNORECASE,
     )
     return date, date_low, date_alone, bare_year, age
@@ -140,7 +140,8 @@ def _words() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[
     lead -= {"the"}
     always = {"noon", "midnight"}
     return (frozenset(data["months"]), frozenset(data["weekdays"]) | always, frozenset(lead),
-            frozenset({"age", "aged", "ninety", "hundred"}), frozenset(after_the))
+            frozenset({"age", "aged", "turned", "turning", "turns", "ninety", "hundred"}),
+            frozenset(after_the))
 
 
 def anchor_words() -> list[str]:
