@@ -481,7 +481,9 @@ def test_messy_patient_identifiers_block(text: str, ctx: Context,
                                          expected: dict[str, str]) -> None:
     found = phi(text, ctx)
     for phi_type, excerpt in expected.items():
-        assert excerpt in found.get(phi_type, []), (phi_type, excerpt, found)
+        # Overlapping cues of one rule are merged into one finding: the expected words must lie
+        # inside one of the reported excerpts.
+        assert any(excerpt in got for got in found.get(phi_type, [])), (phi_type, excerpt, found)
 
 
 @pytest.mark.parametrize(("text", "ctx"), MESSY_CLEAN)
@@ -512,3 +514,10 @@ SAFE_REPLIES = [
 @pytest.mark.parametrize("text", SAFE_REPLIES)
 def test_safe_reply_wording(text: str) -> None:
     assert phi(text, R_REPLY) == {}
+
+
+def test_overlapping_cues_of_one_rule_are_one_finding() -> None:
+    text = "glad ur acne is clearing up w/ the accutane"
+    rel = [f for f in check(text, REPLY).findings if f.phi_type == "PATIENT_RELATIONSHIP"]
+    assert len(rel) == 1
+    assert rel[0].excerpt == text[rel[0].start:rel[0].end] == "glad ur acne is clearing"

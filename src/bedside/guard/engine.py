@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bedside.guard.claims import check_claims
 from bedside.guard.context import Context
 from bedside.guard.findings import SEVERITY_RANK, Finding, Labels, Report
@@ -15,16 +17,22 @@ from bedside.guard.voice import check_voice
 _DEFAULT = Context()
 
 
-def _dedupe(findings: list[Finding]) -> tuple[Finding, ...]:
-    """One finding per (rule, span), ordered by position then severity (worst first)."""
-    seen: set[tuple[str, int, int]] = set()
-    out: list[Finding] = []
-    for f in sorted(findings, key=lambda f: (f.start, -SEVERITY_RANK[f.severity], f.rule)):
-        key = (f.rule, f.start, f.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return tuple(out)
+def _merge(text: str, findings: list[Finding]) -> tuple[Finding, ...]:
+    """One finding per rule and stretch of text: overlapping spans of the same rule become one
+    (several cues for one confirmation should read as one problem). Ordered by position, then
+    severity (worst first)."""
+    merged: list[Finding] = []
+    last: dict[str, int] = {}  # rule -> index in `merged` of its right-most finding
+    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+        i = last.get(f.rule)
+        if i is not None and f.start < merged[i].end:
+            prev = merged[i]
+            if f.end > prev.end:
+                merged[i] = replace(prev, end=f.end, excerpt=text[prev.start:f.end])
+            continue
+        last[f.rule] = len(merged)
+        merged.append(f)
+    return tuple(sorted(merged, key=lambda f: (f.start, -SEVERITY_RANK[f.severity], f.rule)))
 
 
 def check(text: str, context: Context | None = None) -> Report:
@@ -42,7 +50,7 @@ def check(text: str, context: Context | None = None) -> Report:
     findings += check_platform(text, ctx)
     return Report(
         text=text,
-        findings=_dedupe(findings),
+        findings=_merge(text, findings),
         entities=tuple(sorted(entities, key=lambda e: (e.start, e.end, e.type))),
         labels=Labels(promotional=promotional, personal=personal),
     )

@@ -16,7 +16,7 @@ from itertools import product
 from typing import Any
 
 try:  # the stdlib regex parser: private, so fall back to plain regexes if it ever changes
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover
     sre_parse = None
 
