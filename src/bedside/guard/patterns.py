@@ -88,9 +88,13 @@ def _tokens_with(text: str, marks: tuple[str, ...]) -> list[tuple[int, int]]:
             s, e = token_bounds(text, i)
             out.append((s, e))
             i = text.find(mark, e)
-    out.sort()
+    return _merged(out)
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` sorted, overlapping or touching ones joined."""
     merged: list[tuple[int, int]] = []
-    for s, e in out:
+    for s, e in sorted(spans):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
@@ -124,14 +128,7 @@ def _url_tokens(text: str) -> list[tuple[int, int]]:
             out.append((s, end))
     if "://" in text:
         out += _tokens_with(text, ("://",))
-    out.sort()
-    merged: list[tuple[int, int]] = []
-    for s, e in out:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
+    return _merged(out)
 
 
 def find_ips(text: str) -> list[Span]:
