@@ -1,11 +1,16 @@
 """Bedside's errors, split by what the caller should do.
 
     BedsideError                 anything bedside raises on purpose; surfaces show its message
-    ├── UsageError               the user asked for something malformed (bad flag value, bad input)
-    └── ProfileError             a practice profile (TOML) that cannot be read or is invalid
+    └── UsageError               the user asked for something malformed (bad flag value, bad input)
+    ProfileError (ValueError)    a practice profile (TOML) that cannot be read or is invalid; it
+                                 lives in the pure guard, which imports nothing of the project
 """
 
 from __future__ import annotations
+
+from bedside.guard.context import ProfileError
+
+__all__ = ["BedsideError", "ProfileError", "UsageError"]
 
 
 class BedsideError(Exception):
@@ -14,7 +19,3 @@ class BedsideError(Exception):
 
 class UsageError(BedsideError):
     """The user asked for something malformed."""
-
-
-class ProfileError(BedsideError):
-    """A practice profile cannot be read or is invalid."""

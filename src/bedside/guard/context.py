@@ -7,11 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from bedside.errors import ProfileError
-
 Kind = Literal["post", "reply"]
 Account = Literal["practice", "personal"]
 NETWORKS = ("x", "bluesky", "mastodon", "facebook", "instagram", "linkedin", "threads")
+
+
+class ProfileError(ValueError):
+    """A practice profile cannot be read or is invalid (the message is one line for the user).
+
+    Defined here because the guard imports nothing of the project; bedside.errors re-exports it.
+    """
 
 
 @dataclass(frozen=True, slots=True)
