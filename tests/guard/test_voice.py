@@ -37,6 +37,8 @@ NOT_PERSONAL = [
 # Messier private-life posts and educational look-alikes, written before the vocabularies were
 # broadened (slang, abbreviations, other specialties).
 MESSY_PERSONAL = [
+    "took the kids apple picking this weekend 🍎",
+    "we're taking the kids to the lake for the long weekend",
     "back from a wk in tulum w/ the fam, kids learned to snorkel 🐠",
     "meet our new rescue pup, mochi 🐾 she already ate a shoe",
     "praying for our city tonight 🙏",
@@ -76,6 +78,8 @@ MESSY_PERSONAL = [
     "election day! I'm voting for our mayor's reelection, go vote",
 ]
 MESSY_NOT_PERSONAL = [
+    "Take the kids to get their flu shots this week!",
+    "Taking your kids to the pool? sunscreen every 2 hrs!",
     "vacation tip: pack ur meds in ur carry-on, not checked bags ✈️",
     "traveling this summer? ask abt travel vaccines 4-6 wks before u go",
     "wine & some meds (like metronidazole) are a bad combo, ask ur pharmacist",
