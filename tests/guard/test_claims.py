@@ -20,6 +20,9 @@ def _flagged(text: str, context: Context = PRACTICE) -> list[Finding]:
 # (text, rule id expected, excerpt the span must cover). Fresh sentences in messy styles across
 # specialties, not corpus lines.
 TRUE = [
+    ("Get a $10 gift card when you leave us a 5-star review!", "claims.review_incentive",
+     "Get a $10 gift card when you leave us a 5-star review"),
+    ("Kills 99.9% of germs", "claims.efficacy", "Kills 99.9%"),
     ("our whitening is guarenteed to give u a hollywood smile", "claims.guarantee", "guarenteed"),
     ("Results GUARANTEED or your money back!!", "claims.guarantee", "GUARANTEED"),
     ("we promise you'll love your new nose", "claims.guarantee", "we promise you"),
@@ -80,6 +83,8 @@ TRUE = [
 ]
 
 FALSE = [
+    "We read every review you leave us, thank you!",
+    "masks block 95% of particles in lab tests",
     "We can't guarantee results, and anyone who does isn't being straight with you.",
     "there's no cure for eczema yet but good skin care helps a lot",
     "Researchers are still hoping for a cure.",
