@@ -132,6 +132,10 @@ def test_a_relative_of_an_identifier_is_not_family_content() -> None:
 
 
 UNPROFESSIONAL = [
+    "3 drinks a day raises blood pressure",
+    "deep breaths before your procedure, you've got this",
+    ("3 beers deep and still charting lol", "professionalism.intoxication", "3 beers deep"),
+    ("had wine while charting tonight", "professionalism.intoxication", "wine while charting"),
     ("another frequent flier in bed 2 tonight 🙄", "professionalism.disparage_patient",
      "frequent flier"),
     ("pt demanding antibiotics for a cold again smh", "professionalism.disparage_patient",
