@@ -132,8 +132,6 @@ def test_a_relative_of_an_identifier_is_not_family_content() -> None:
 
 
 UNPROFESSIONAL = [
-    "3 drinks a day raises blood pressure",
-    "deep breaths before your procedure, you've got this",
     ("3 beers deep and still charting lol", "professionalism.intoxication", "3 beers deep"),
     ("had wine while charting tonight", "professionalism.intoxication", "wine while charting"),
     ("another frequent flier in bed 2 tonight 🙄", "professionalism.disparage_patient",
@@ -195,6 +193,8 @@ UNPROFESSIONAL = [
      "drunk texting"),
 ]
 PROFESSIONAL = [
+    "3 drinks a day raises blood pressure",
+    "deep breaths before your procedure, you've got this",
     "There are no stupid questions about your health.",
     "Knock out hangovers? Water and sleep, not IV bags.",
     "Alcohol raises blood pressure: keep it to 1 drink a day or less.",
