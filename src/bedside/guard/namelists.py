@@ -90,8 +90,11 @@ class PublicFigures:
     alone: frozenset[str]  # folded distinctive surnames, "osler"
 
 
+_LETTERS = regex.compile(r"[\p{L}\p{M}]+")
+
+
 def _name_key(text: str) -> str:
-    words = [w for w in regex.findall(r"[\p{L}\p{M}]+", fold(text)) if w not in TITLES]
+    words = [w for w in _LETTERS.findall(fold(text)) if w not in TITLES]
     return " ".join(words)
 
 
