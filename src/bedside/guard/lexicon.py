@@ -380,6 +380,15 @@ def load_ruleset(name: str) -> RuleSet:
     return RuleSet(load_rules(name))
 
 
+@cache
+def load_weighted(name: str) -> tuple[RuleSet, RuleSet]:
+    """`data/<name>.toml` split into cues that add to a score (weight > 0) and cues that take
+    from it (weight <= 0), each a RuleSet run on its own."""
+    rules = load_rules(name)
+    return (RuleSet(tuple(r for r in rules if r.weight > 0)),
+            RuleSet(tuple(r for r in rules if r.weight <= 0)))
+
+
 def run_rules(rules: tuple[Rule, ...], norm: Normalized, context: Context) -> list[Finding]:
     """Every finding of `rules` on `norm`, one per matched span."""
     found: list[Finding] = []

@@ -11,7 +11,7 @@ from functools import cache
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
-from bedside.guard.lexicon import RuleSet, load_data, load_rules
+from bedside.guard.lexicon import RuleSet, load_data, load_weighted
 from bedside.guard.normalize import Normalized
 
 
@@ -21,12 +21,9 @@ def _thresholds() -> tuple[float, float]:
     return float(score.get("threshold", 2.0)), float(score.get("reply_threshold", 3.0))
 
 
-@cache
 def _rulesets() -> tuple[RuleSet, RuleSet]:
     """Selling cues and educational (negative-weight) cues, run separately."""
-    rules = load_rules("promotion")
-    return (RuleSet(tuple(r for r in rules if r.weight > 0)),
-            RuleSet(tuple(r for r in rules if r.weight <= 0)))
+    return load_weighted("promotion")
 
 
 def check_promotion(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:

@@ -14,7 +14,7 @@ from functools import cache
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
-from bedside.guard.lexicon import Rule, RuleSet, load_data, load_rules
+from bedside.guard.lexicon import Rule, RuleSet, load_data, load_weighted
 from bedside.guard.normalize import Normalized
 
 
@@ -25,12 +25,9 @@ def _threshold() -> tuple[float, float]:
     return float(score.get("threshold", 2.0)), float(score.get("max_offset", 2.0))
 
 
-@cache
 def _rulesets() -> tuple[RuleSet, RuleSet]:
     """Professionalism rules with the personal cues, and the health cues that offset them."""
-    rules = load_rules("voice")
-    return (RuleSet(tuple(r for r in rules if r.weight > 0)),
-            RuleSet(tuple(r for r in rules if r.weight <= 0)))
+    return load_weighted("voice")
 
 
 def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:
