@@ -148,15 +148,21 @@ def compose(
     actor.require("compose", "compose posts")
     accounts = [find_account(store, actor, ref) for ref in to]
     with store.session() as s:
-        post = Post(workspace_id=actor.workspace_id, created_by=actor.user_id)
-        s.add(post)
-        s.flush()
-        post.targets = [PostTarget(post_id=post.id, account_id=a.id) for a in _unique(accounts)]
-        version = _new_version(s, post, actor, text, variants or {}, link)
-        audit.record(s, actor.workspace_id, "post.composed", actor_id=actor.user_id,
-                     post_id=post.id, version_id=version.id, chars=len(text),
-                     worst=version.worst_severity)
-        return _view(s, post)
+        return _view(s, compose_in(s, actor, text, accounts, variants or {}, link))
+
+
+def compose_in(s: Session, actor: Actor, text: str, accounts: Iterable[AccountView],
+               variants: Mapping[str, str], link: str | None) -> Post:
+    """compose() inside the caller's transaction (a bulk import is all or nothing)."""
+    post = Post(workspace_id=actor.workspace_id, created_by=actor.user_id)
+    s.add(post)
+    s.flush()
+    post.targets = [PostTarget(post_id=post.id, account_id=a.id) for a in _unique(accounts)]
+    version = _new_version(s, post, actor, text, variants, link)
+    audit.record(s, actor.workspace_id, "post.composed", actor_id=actor.user_id,
+                 post_id=post.id, version_id=version.id, chars=len(text),
+                 worst=version.worst_severity)
+    return post
 
 
 def revise(
@@ -310,36 +316,42 @@ def schedule(store: Store, actor: Actor, post_id: int, at: datetime, *,
              now: datetime | None = None) -> PostView:
     """Plan the post for `at` (aware). Blocking findings stop it; sign-off may hold it."""
     actor.require("schedule", "schedule posts")
-    if at.tzinfo is None:
-        raise UsageError("a schedule time needs its time zone")
-    moment = _now(now)
-    if at < moment - PAST_TOLERANCE:
-        raise UsageError(f"{at.isoformat(timespec='minutes')} has passed; choose a later time")
     with store.session() as s:
         post = _post(s, actor, post_id)
-        _refuse_if_out(s, post)
-        if not post.targets:
-            raise UsageError(f"post {post_id} has no accounts to go to; add some with --to")
-        paused = [t.account for t in post.targets if t.account.status == "paused"]
-        current = post.versions[-1]
-        unresolved = _unresolved(s, current)
-        if unresolved:
-            raise Blocked(
-                f"version {current.number} has blocking findings ({', '.join(unresolved)}); "
-                "fix the text, or a reviewer must override each with a reason"
-            )
-        post.scheduled_at = at.astimezone(UTC)
-        post.status = "scheduled"
-        _cancel_rows(s, post)
-        released = _release_if_cleared(s, post, moment)
-        audit.record(s, actor.workspace_id, "post.scheduled", actor_id=actor.user_id,
-                     post_id=post.id, version_id=current.id, at=post.scheduled_at.isoformat())
-        warnings = _promotional_warning(s, post, max_promotional)
-        warnings += [f"{a.network}:{a.handle} is paused ({a.paused_reason}); the post waits"
-                     for a in paused]
+        released, warnings = schedule_in(s, actor, post, at, max_promotional, _now(now))
         result = _view(s, post, warnings)
     _enqueue(enqueue, released, result.scheduled_at)
     return result
+
+
+def schedule_in(s: Session, actor: Actor, post: Post, at: datetime, max_promotional: float,
+                now: datetime) -> tuple[list[int], list[str]]:
+    """schedule() inside the caller's transaction: (ledger ids due for the worker, warnings)."""
+    if at.tzinfo is None:
+        raise UsageError("a schedule time needs its time zone")
+    if at < now - PAST_TOLERANCE:
+        raise UsageError(f"{at.isoformat(timespec='minutes')} has passed; choose a later time")
+    _refuse_if_out(s, post)
+    if not post.targets:
+        raise UsageError(f"post {post.id} has no accounts to go to; add some with --to")
+    paused = [t.account for t in post.targets if t.account.status == "paused"]
+    current = post.versions[-1]
+    unresolved = _unresolved(s, current)
+    if unresolved:
+        raise Blocked(
+            f"version {current.number} has blocking findings ({', '.join(unresolved)}); "
+            "fix the text, or a reviewer must override each with a reason"
+        )
+    post.scheduled_at = at.astimezone(UTC)
+    post.status = "scheduled"
+    _cancel_rows(s, post)
+    released = _release_if_cleared(s, post, now)
+    audit.record(s, actor.workspace_id, "post.scheduled", actor_id=actor.user_id,
+                 post_id=post.id, version_id=current.id, at=post.scheduled_at.isoformat())
+    warnings = _promotional_warning(s, post, max_promotional)
+    warnings += [f"{a.network}:{a.handle} is paused ({a.paused_reason}); the post waits"
+                 for a in paused]
+    return released, warnings
 
 
 def unschedule(store: Store, actor: Actor, post_id: int) -> PostView:
@@ -538,5 +550,6 @@ def _enqueue(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> No
 
 __all__ = [
     "AlreadyOut", "Blocked", "FindingView", "LedgerView", "PostView", "approve", "awaiting_review",
-    "compose", "get_post", "list_posts", "override", "reject", "revise", "schedule", "unschedule",
+    "compose", "compose_in", "get_post", "list_posts", "override", "reject", "revise", "schedule",
+    "schedule_in", "unschedule",
 ]

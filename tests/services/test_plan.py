@@ -1,0 +1,81 @@
+"""The strategy in the store, and queue slots that respect cadence, quiet hours and DST."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bedside.errors import UsageError
+from bedside.services import accounts, plan, publish
+from bedside.services.workspaces import PermissionDenied
+from bedside.strategy import load_strategy
+
+from .conftest import Practice
+
+CHICAGO = ZoneInfo("America/Chicago")
+STRATEGY = """
+timezone = "America/Chicago"
+networks = ["outbox"]
+review_date = 2027-06-30
+[audience]
+who = "families in Springfield"
+age_band = "25-54"
+needs = ["same-day sick visits"]
+[[goals]]
+metric = "median_reply_hours"
+target = 24
+by = 2027-06-30
+[cadence.outbox]
+min_per_week = 1
+max_per_week = 2
+[quiet_hours]
+start = "21:00"
+end = "07:00"
+"""
+
+
+def test_default_then_stored_strategy(practice: Practice) -> None:
+    p = practice
+    assert not plan.has_strategy(p.store, p.owner)
+    default = plan.get_strategy(p.store, p.owner)
+    assert default.networks == ["outbox"] and default.timezone == "America/Chicago"
+    strategy = load_strategy(STRATEGY, "toml")
+    with pytest.raises(PermissionDenied):
+        plan.set_strategy(p.store, p.reviewer, strategy)
+    plan.set_strategy(p.store, p.owner, strategy)
+    assert plan.get_strategy(p.store, p.owner) == strategy
+
+
+def test_next_free_slot_skips_taken_and_full_weeks(practice: Practice) -> None:
+    p = practice
+    plan.set_strategy(p.store, p.owner, load_strategy(STRATEGY, "toml"))
+    monday_8 = datetime(2026, 12, 7, 8, 0, tzinfo=CHICAGO)
+    first = plan.next_free_slot(p.store, p.owner, "lakeside", after=monday_8)
+    assert first == datetime(2026, 12, 7, 9, 0, tzinfo=CHICAGO)
+    for _ in range(2):
+        slot = plan.next_free_slot(p.store, p.owner, "lakeside", after=monday_8)
+        post = publish.compose(p.store, p.owner, "Hand washing beats flu season.", to=["lakeside"])
+        publish.schedule(p.store, p.owner, post.id, slot, now=monday_8)
+    # Two posts this week fill the cadence maximum of 2: the next slot is next Monday.
+    nxt = plan.next_free_slot(p.store, p.owner, "lakeside", after=monday_8)
+    assert nxt == datetime(2026, 12, 14, 9, 0, tzinfo=CHICAGO)
+
+
+def test_own_slots_quiet_hours_and_dst(practice: Practice) -> None:
+    p = practice
+    plan.set_strategy(p.store, p.owner, load_strategy(STRATEGY, "toml"))
+    acct = accounts.add_account(p.store, p.settings, p.owner, network="outbox", handle="late",
+                                options={"slots": ["sun 02:30", "sun 22:00", "mon 10:15"]})
+    # 2027-03-14 02:30 does not exist in Chicago; 22:00 is quiet: Monday 10:15 it is.
+    after = datetime(2027, 3, 13, 12, 0, tzinfo=UTC)
+    slot = plan.next_free_slot(p.store, p.owner, acct.id, after=after)
+    assert slot == datetime(2027, 3, 15, 10, 15, tzinfo=CHICAGO)
+
+
+def test_bad_slot_is_a_clear_error() -> None:
+    with pytest.raises(UsageError, match="like 'tue 09:30'"):
+        plan.parse_slots(["someday 9"])
+    with pytest.raises(UsageError, match="not a time"):
+        plan.parse_slots(["tue 9h30"])
