@@ -9,15 +9,24 @@
     BEDSIDE_SECRET_KEY     the key that encrypts platform credentials at rest (urlsafe base64,
                            32 bytes; several, comma-separated, newest first, to rotate). Unset: the
                            OS keyring, else a key file in the data directory (mode 0600).
+    BEDSIDE_LATE_GRACE_MINUTES  how long after its time a post may still go out (default 60);
+                           past that it is marked expired and shown, never sent silently late
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import platformdirs
+
+from bedside.errors import UsageError
+
+DEFAULT_LATE_GRACE = timedelta(hours=1)
+MAX_MINUTES = 366 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -26,9 +35,10 @@ class Settings:
     database_url: str
     queue_url: str | None
     secret_key: str | None
+    late_grace: timedelta = DEFAULT_LATE_GRACE
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if environ is None else environ
         data_dir = Path(env.get("BEDSIDE_DATA_DIR") or platformdirs.user_data_dir("bedside"))
         url = env.get("BEDSIDE_DATABASE_URL") or f"sqlite:///{data_dir / 'bedside.sqlite3'}"
@@ -37,7 +47,21 @@ class Settings:
             database_url=normalise_database_url(url),
             queue_url=env.get("BEDSIDE_QUEUE_URL") or None,
             secret_key=env.get("BEDSIDE_SECRET_KEY") or None,
+            late_grace=_minutes(env, "BEDSIDE_LATE_GRACE_MINUTES", DEFAULT_LATE_GRACE),
         )
+
+
+def _minutes(env: Mapping[str, str], name: str, default: timedelta) -> timedelta:
+    value = env.get(name)
+    if not value:
+        return default
+    try:
+        minutes = float(value)
+    except ValueError:
+        minutes = -1.0
+    if not (0 <= minutes <= MAX_MINUTES):  # also refuses nan and inf
+        raise UsageError(f"{name} must be a number of minutes, not {value!r}")
+    return timedelta(minutes=minutes)
 
 
 def normalise_database_url(url: str) -> str:
