@@ -7,20 +7,37 @@ import sys
 import click
 
 from bedside.cli.check import InputError, check
+from bedside.cli.env import Env
+from bedside.cli.posts import approve, audit_log, post, queue, unschedule
+from bedside.cli.setup import account, init, member, strategy
 from bedside.errors import BedsideError, ProfileError
+from bedside.services.workspaces import NotFound, PermissionDenied
+from bedside.store.session import StoreError
 
 # Exit codes beyond the verdicts (0 ok, 1 warn, 2 block), named after sysexits(3).
 EX_USAGE = 64
 EX_NOINPUT = 66
+EX_UNAVAILABLE = 69
+EX_NOPERM = 77
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bedside")
-def cli() -> None:
+@click.option("--as", "user", envvar="BEDSIDE_USER", metavar="EMAIL",
+              help="Act as this member (default: the practice's owner).")
+@click.option("--workspace", envvar="BEDSIDE_WORKSPACE", metavar="SLUG",
+              help="The practice to work on (default: the only one).")
+@click.pass_context
+def cli(ctx: click.Context, user: str | None, workspace: str | None) -> None:
     """Bedside: a social-media manager for physicians that checks every word before it goes."""
+    env = ctx.ensure_object(Env)
+    env.user, env.workspace = user, workspace
+    ctx.call_on_close(env.close)
 
 
-cli.add_command(check)
+for command in (check, init, member, account, strategy, post, queue, approve, unschedule,
+                audit_log):
+    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -38,9 +55,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.UsageError as exc:
         click.echo(f"bedside: {exc.format_message()}", err=True)
         code = EX_USAGE
-    except (ProfileError, InputError) as exc:
+    except (ProfileError, InputError, NotFound) as exc:
         click.echo(f"bedside: {exc}", err=True)
         code = EX_NOINPUT
+    except PermissionDenied as exc:
+        click.echo(f"bedside: {exc}", err=True)
+        code = EX_NOPERM
+    except StoreError as exc:
+        click.echo(f"bedside: {exc}", err=True)
+        code = EX_UNAVAILABLE
     except BedsideError as exc:
         click.echo(f"bedside: {exc}", err=True)
         code = EX_USAGE

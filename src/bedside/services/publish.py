@@ -9,6 +9,7 @@ after its time does not send it late: its rows are marked expired and surfaced.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from bedside.store.models import (
     Workspace,
 )
 
+log = logging.getLogger(__name__)
 SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
 OUT_STATES = ("publishing", "published", "uncertain")  # a row that may have reached the network
 # Scheduling "now" allows this much slack before a time counts as past.
@@ -545,7 +547,11 @@ def _unique(accounts: Iterable[AccountView]) -> list[AccountView]:
 def _enqueue(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> None:
     # After the commit: a lost enqueue is harmless, the reconciler re-queues due rows.
     if enqueue and ids and at is not None:
-        enqueue(ids, at)
+        try:
+            enqueue(ids, at)
+        except Exception as exc:  # the queue is down: the rows are safe in the ledger
+            log.warning("could not queue publications %s (%s); the reconciler will",
+                        ids, type(exc).__name__)
 
 
 __all__ = [

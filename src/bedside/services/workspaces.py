@@ -29,7 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "editor": frozenset({"compose", "schedule"}),
     "reviewer": frozenset({"review"}),
 }
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 
 
 class NotFound(BedsideError):

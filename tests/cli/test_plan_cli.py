@@ -1,0 +1,110 @@
+"""The store-backed commands, end to end through `bedside`'s own entry point, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bedside.cli.app import main
+
+PROFILE = """[practice]
+name = "Lakeside Family Medicine"
+timezone = "America/Chicago"
+phones = ["(555) 010-2000"]
+staff = ["Dr. Anita Patel"]
+"""
+PHI = "Great to see Maria Gonzalez back at her follow-up this morning!"
+
+
+class Bedside:
+    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
+        self.capsys = capsys
+
+    def __call__(self, *args: str) -> tuple[int, str, str]:
+        with pytest.raises(SystemExit) as exited:
+            main(list(args))
+        out, err = self.capsys.readouterr()
+        return int(exited.value.code or 0), out, err
+
+    def json(self, *args: str) -> object:
+        code, out, err = self(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def bedside(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch,
+            capsys: pytest.CaptureFixture[str]) -> Bedside:
+    monkeypatch.setenv("BEDSIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("BEDSIDE_DATABASE_URL", database_url)
+    monkeypatch.setenv("BEDSIDE_SECRET_KEY", Fernet.generate_key().decode())
+    monkeypatch.setenv("BEDSIDE_QUEUE_URL", "")
+    monkeypatch.setenv("COLUMNS", "200")
+    for name in ("BEDSIDE_USER", "BEDSIDE_WORKSPACE"):
+        monkeypatch.delenv(name, raising=False)
+    profile = tmp_path / "practice.toml"
+    profile.write_text(PROFILE)
+    run = Bedside(capsys)
+    code, out, err = run("init", "--practice", str(profile), "--owner", "anita@lakeside.example")
+    assert code == 0, err
+    assert "lakeside-family-medicine" in out
+    return run
+
+
+def test_before_init_the_error_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("BEDSIDE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("BEDSIDE_DATABASE_URL", raising=False)
+    code, out, err = Bedside(capsys)("queue")
+    assert code == 66 and "bedside init" in err and "Traceback" not in err + out
+
+
+def test_accounts_posts_review_and_queue(bedside: Bedside) -> None:
+    assert bedside("account", "add", "outbox", "lakeside")[0] == 0
+    code, _, err = bedside("account", "add", "tiktok", "someone")
+    assert code == 64 and "not a network bedside knows" in err
+    assert bedside("member", "add", "kim@lakeside.example", "--role", "reviewer")[0] == 0
+    [acct] = bedside.json("account", "list")  # type: ignore[misc]
+    assert acct["handle"] == "lakeside" and acct["status"] == "active"
+
+    code, out, err = bedside("post", PHI, "--to", "lakeside", "--at", "2030-01-07 09:00")
+    assert code == 64 and "blocking findings" in err
+    assert "phi.name" in out and "Maria Gonzalez" in out
+    code, _, err = bedside("approve", "1", "--override", "phi.name", "--reason", "consent")
+    assert code == 77 and "may not review" in err
+    view = bedside.json("--as", "kim@lakeside.example", "approve", "1", "--override", "phi.name",
+                        "--override", "phi.date", "--reason", "written authorization on file")
+    assert view["unresolved"] == []  # type: ignore[index]
+
+    safe = bedside.json("post", "Flu shots are in: walk in Tuesday 9-12.", "--to", "lakeside",
+                        "--at", "2030-01-08 09:00")
+    assert safe["stage"] == "scheduled"  # type: ignore[index]
+    assert safe["scheduled_at"] == "2030-01-08T15:00:00+00:00"  # type: ignore[index]
+    queue = bedside.json("queue")
+    assert [(row["post"], row["publication"]["state"]) for row in queue  # type: ignore[union-attr]
+            if "publication" in row] == [(2, "scheduled")]
+    audit = bedside.json("audit", "--action", "post.override")
+    assert len(audit) == 2 and all("authorization" in e["reason"] for e in audit)  # type: ignore
+
+
+def test_bad_times_are_clear(bedside: Bedside) -> None:
+    bedside("account", "add", "outbox", "lakeside")
+    for when, message in (("next tuesday", "not a date and time"),
+                          ("2031-03-09 02:30", "does not exist in America/Chicago"),
+                          ("2001-01-01 09:00", "has passed")):
+        code, _, err = bedside("post", "Hello", "--to", "lakeside", "--at", when)
+        assert code == 64 and message in err, err
+
+
+def test_strategy_set_show_and_reject(bedside: Bedside, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('timezone = "Mars/Olympus"\nnetworks = ["tiktok"]\n')
+    code, _, err = bedside("strategy", "set", str(bad))
+    assert code == 64 and "tiktok" in err and "Traceback" not in err
+    example = Path(__file__).parents[2] / "examples" / "strategy.toml"
+    assert bedside("strategy", "set", str(example))[0] == 0
+    shown = bedside.json("strategy", "show")
+    assert shown["max_promotional_share"] <= 0.2  # type: ignore[index]
