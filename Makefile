@@ -20,6 +20,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: lint
+	bash scripts/ensure-services.sh
 	$(BIN)/pytest
 
 bench: $(STAMP)
