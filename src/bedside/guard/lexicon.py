@@ -51,6 +51,7 @@ except ImportError:  # pragma: no cover
 from bedside.guard.context import Context
 from bedside.guard.findings import Category, Finding, Severity
 from bedside.guard.normalize import Normalized
+from bedside.guard.prefixes import PrefixIndex, literal_prefixes
 
 Pattern: TypeAlias = "re.Pattern[str] | regex.Pattern[str]"
 
@@ -131,6 +132,24 @@ class Rule:
             if self.keeps(text, start, end):
                 yield start, end
             pos = end if end > start else end + 1
+
+    def spans_at(self, text: str, starts: list[int]) -> list[tuple[int, int]]:
+        """`spans` when `starts` (ascending) holds every word start where the pattern can
+        match: the pattern is tried at those alone."""
+        out: list[tuple[int, int]] = []
+        pos = 0
+        match = self.pattern.match
+        for p in starts:
+            if p < pos:
+                continue
+            m = match(text, p)
+            if m is None:
+                continue
+            start, end = m.span()
+            if self.keeps(text, start, end):
+                out.append((start, end))
+            pos = end
+        return out
 
     def keeps(self, text: str, start: int, end: int) -> bool:
         """Apply `unless` and `near` to a match at [start, end) of the skeleton."""
@@ -324,9 +343,12 @@ def stems(text: str) -> frozenset[str]:
 
 
 class RuleSet:
-    """Rules run only when one of their trigger stems (or symbols) is in the skeleton.
+    """Rules run only where they can match, and only when one of their triggers is present.
 
-    An index from stem to rules means a post pays only for the rules it can trigger.
+    One scan of the skeleton for the literal prefixes of every rule (prefixes.py) gives the few
+    word starts where each rule can match; its pattern is tried there alone. A rule whose
+    prefixes cannot be read, or a text with a digit they do not spell, takes the old way: an
+    index from trigger stem to rules, then a scan of the text per triggered rule.
     """
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
@@ -343,6 +365,10 @@ class RuleSet:
             for symbol in rule.symbols:
                 symbols.setdefault(symbol, set()).add(i)
         self._symbols = tuple((sym, frozenset(idx)) for sym, idx in symbols.items())
+        heads = {i: p for i, r in enumerate(rules)
+                 if (p := literal_prefixes(r.pattern.pattern)) is not None}
+        self._heads = PrefixIndex(heads)
+        self._scanned = tuple(i for i in range(len(rules)) if i not in heads)
 
     def active(self, text: str) -> list[int]:
         """Indices, in file order, of the rules that can match `text`."""
@@ -360,15 +386,34 @@ class RuleSet:
         """(rule, start, end) for every kept match, spans in original-text offsets."""
         sk = norm.skeleton
         text = sk.text
-        active = self.active(text)
-        if not active:
-            return []
+        starts = self._heads.starts(text)
+        if starts is None:
+            return self._scan_hits(norm, context, self.active(text))
+        found: dict[int, list[tuple[int, int]]] = {}
+        for i, at in starts.items():
+            rule = self.rules[i]
+            if rule.applies(context):
+                spans = rule.spans_at(text, at)
+                if spans and rule.triggered(stems(text), text):
+                    found[i] = spans
+        if self._scanned:
+            for i in self._scanned:
+                rule = self.rules[i]
+                if rule.applies(context) and rule.triggered(stems(text), text):
+                    spans = list(rule.spans(text))
+                    if spans:
+                        found[i] = spans
+        return [(self.rules[i], *sk.span(s, e)) for i in sorted(found) for s, e in found[i]]
+
+    def _scan_hits(self, norm: Normalized, context: Context,
+                   active: list[int]) -> list[tuple[Rule, int, int]]:
+        sk = norm.skeleton
         out: list[tuple[Rule, int, int]] = []
         for i in active:
             rule = self.rules[i]
             if not rule.applies(context):
                 continue
-            for s, e in rule.spans(text):
+            for s, e in rule.spans(sk.text):
                 start, end = sk.span(s, e)
                 out.append((rule, start, end))
         return out

@@ -1,0 +1,223 @@
+"""Literal prefixes of a regex, read from its parse tree: every match starts with one of them.
+
+A rule's big alternation ('g(?:ua|au)r(?:a|e)nte+|money[\\s-]?back|...') can only match where
+one of a few short strings starts a word ('guara', 'gaura', 'money'...). One scan for the
+prefixes of a whole rule set finds those few places in C, and each rule's own pattern is then
+tried only there (lexicon.RuleSet), instead of one scan of the post per rule.
+
+In a prefix, " " stands for any white space (`\\s`, or a literal space) and `\\d` is spelled as
+the ten ASCII digits: a text with another decimal digit ("٣") must be scanned the old way.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NamedTuple
+
+try:  # the stdlib's own regex parser (private): without it, rules keep their own scans
+    import re._constants as _c  # type: ignore[import-not-found,unused-ignore]
+    import re._parser as _p  # type: ignore[import-not-found,unused-ignore]
+except ImportError:  # pragma: no cover
+    _c = _p = None
+
+_LIMIT = 600  # most prefixes one pattern may have (fewer characters are read when it has more)
+_RANGE = 12  # widest character range spelled out
+_DIGITS = "0123456789"
+# Every character `\s` matches (str.isspace, the same test as `re`), read as " ".
+SPACES = {c: " " for c in range(0x3001) if chr(c).isspace()}
+# A decimal digit `\d` matches that the prefixes do not spell out.
+WIDE_DIGIT = re.compile(r"(?![0-9])\d")
+
+# (prefix, done): done when the prefix cannot grow (long enough, or a non-literal came next).
+_Heads = set[tuple[str, bool]]
+_STOPPED: _Heads = {("", True)}
+_EMPTY: _Heads = {("", False)}
+
+
+class Prefixes(NamedTuple):
+    strings: frozenset[str]
+    digit_class: bool  # `\d` was spelled as 0-9
+
+
+class _Unknown(Exception):
+    """Too many prefixes, even one character long."""
+
+
+def _capped(heads: _Heads) -> _Heads:
+    """`heads`, cut shorter (and so done) until there are at most _LIMIT of them: a prefix of a
+    prefix is still one, only a weaker one."""
+    width = max(len(s) for s, _ in heads)
+    while len(heads) > _LIMIT:
+        width -= 1
+        if width < 1:
+            raise _Unknown
+        heads = {(s[:width], True) if len(s) > width else (s, d) for s, d in heads}
+    return heads
+
+
+def _repeats() -> set[Any]:
+    return set() if _c is None else {
+        _c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)}
+
+
+_REPEATS = _repeats()
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.digit_class = False
+
+    def seq(self, items: Any, k: int) -> _Heads:
+        heads: _Heads = {("", False)}
+        for op, av in items:
+            if all(done for _, done in heads):
+                break
+            new: _Heads = set()
+            for s, done in heads:
+                if done:
+                    new.add((s, True))
+                    continue
+                for t, d in self.item(op, av, k - len(s)):
+                    u = s + t
+                    new.add((u, d or len(u) >= k))
+            heads = _capped(new)
+        return heads
+
+    def chars(self, av: Any, k: int) -> _Heads:
+        out: _Heads = set()
+        for iop, iav in av:
+            if iop is _c.LITERAL:
+                ch = chr(iav)
+                out.add((" " if ch.isspace() else ch, k == 1))
+            elif iop is _c.RANGE and iav[1] - iav[0] < _RANGE:
+                out.update((chr(c), k == 1) for c in range(iav[0], iav[1] + 1))
+            elif iop is _c.CATEGORY and iav is _c.CATEGORY_SPACE:
+                out.add((" ", k == 1))
+            elif iop is _c.CATEGORY and iav is _c.CATEGORY_DIGIT:
+                self.digit_class = True
+                out.update((d, True) for d in _DIGITS)
+            else:
+                return _STOPPED  # another category, a negation, a wide range
+        return out
+
+    def item(self, op: Any, av: Any, k: int) -> _Heads:
+        if k <= 0:
+            return _STOPPED
+        if op is _c.LITERAL:
+            ch = chr(av)
+            return {(" " if ch.isspace() else ch, k == 1)}
+        if op is _c.IN:
+            return self.chars(av, k)
+        if op is _c.SUBPATTERN:
+            _group, add, delete, sub = av
+            return _STOPPED if add or delete else self.seq(sub.data, k)
+        if op is _c.BRANCH:
+            out: _Heads = set()
+            for sub in av[1]:
+                out |= self.seq(sub.data, k)
+            return out
+        if op in _REPEATS:
+            return self.repeat(av, k)
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            return _EMPTY  # zero width: the prefix goes on with the next item
+        return _STOPPED  # any character, a category, a back reference
+
+    def repeat(self, av: Any, k: int) -> _Heads:
+        lo, hi, sub = av
+        out: _Heads = set(_EMPTY) if lo == 0 else set()
+        heads: _Heads = {("", False)}
+        for n in range(1, min(hi, k) + 1):
+            grown: _Heads = {h for h in heads if h[1]}
+            for s, done in heads:
+                if not done:
+                    grown |= {(s + t, d or len(s) + len(t) >= k)
+                              for t, d in self.seq(sub.data, k - len(s))}
+            heads = _capped(grown)
+            if n >= lo:
+                out |= heads
+        if hi > k or lo > k:  # more repeats than characters wanted: stop where the loop ended
+            out |= {(s, True) for s, _ in heads}
+        return out
+
+
+def literal_prefixes(pattern: str, k: int = 8) -> Prefixes | None:
+    """Strings of up to `k` characters one of which starts every match of `pattern`; None when
+    a match can start with no known character (a category first, an empty match, flags)."""
+    if _c is None or _p is None:
+        return None
+    try:
+        parsed = _p.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & (re.I | re.X):
+        return None
+    reader = _Reader()
+    try:
+        heads = _capped(reader.seq(parsed.data, k))
+    except _Unknown:
+        return None
+    found = frozenset(s for s, _ in heads)
+    return None if "" in found else Prefixes(found, reader.digit_class)
+
+
+def alternation(strings: set[str] | frozenset[str]) -> str:
+    """A regex alternation of `strings` factored by prefix ("\\s" for " "): at most one branch
+    goes on at each character, and the longest string that matches is the one found."""
+    root: dict[str, Any] = {}
+    for w in strings:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [(r"\s" if ch == " " else re.escape(ch)) + emit(sub)
+                for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
+class PrefixIndex:
+    """Where each of several patterns can match at a word start: one scan of a text for all
+    their prefixes; a pattern is then tried only at its own places."""
+
+    __slots__ = ("_scan", "_head", "_keys", "_digit_class")
+
+    def __init__(self, prefixes: dict[int, Prefixes]) -> None:
+        owners: dict[str, set[int]] = {}
+        for key, found in prefixes.items():
+            for s in found.strings:
+                owners.setdefault(s, set()).add(key)
+        # the scan finds the longest prefix at a place; every shorter one there counts too
+        self._keys = {s: tuple(sorted(set().union(*(owners.get(s[:n], ()) for n in range(
+            1, len(s) + 1))))) for s in owners}
+        alt = alternation(set(owners)) if owners else "(?!)"
+        self._scan = re.compile(r"[\W](?=(" + alt + "))")
+        self._head = re.compile(alt)
+        self._digit_class = any(p.digit_class for p in prefixes.values())
+
+    def starts(self, text: str) -> dict[int, list[int]] | None:
+        """Pattern key -> the word starts (ascending) where it can match; None when the text
+        holds a decimal digit the prefixes do not spell (scan it the slow way)."""
+        if self._digit_class and not text.isascii() and WIDE_DIGIT.search(text):
+            return None
+        out: dict[int, list[int]] = {}
+        keys = self._keys
+        m = self._head.match(text)
+        if m is not None:
+            for k in keys.get(m.group()) or keys[m.group().translate(SPACES)]:
+                out[k] = [0]
+        for m in self._scan.finditer(text):
+            cap = m.group(1)
+            p = m.start(1)
+            for k in keys.get(cap) or keys[cap.translate(SPACES)]:
+                got = out.get(k)
+                if got is None:
+                    out[k] = [p]
+                else:
+                    got.append(p)
+        return out
