@@ -119,6 +119,8 @@ BAD = [
     ("goals.0.target", -5, "goals[0].target: -5 is below 0"),
     ("goals.0.target", "500", 'goals[0].target: must be a number, not "500"'),
     ("goals.0.target", True, "goals[0].target: must be a number, not true"),
+    ("goals.0.target", 10**400, "goals[0].target: must be a finite number"),
+    ("goals.0.target", float("nan"), "goals[0].target: must be a finite number"),
     ("goals.0.direction", "more", 'goals[0].direction: "more" must be "at_least" or "at_most"'),
     ("goals.0.tagret", 5, 'goals[0].tagret: unknown setting (did you mean "target"?)'),
     ("goals.0.by", DELETE, "goals[0].by: is required"),

@@ -182,9 +182,13 @@ def _text(value: Any) -> str:
 def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise problem(f"must be a number, not {shown(value)}")
-    if value != value or value in (float("inf"), float("-inf")):
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf")
+    if number != number or number in (float("inf"), float("-inf")):
         raise problem("must be a finite number")
-    return float(value)
+    return number
 
 
 def _whole(value: Any) -> int:
@@ -209,7 +213,7 @@ def _day(value: Any) -> date:
 def _time_of_day(value: Any) -> time:
     if isinstance(value, time):
         if value.tzinfo is not None:
-            raise problem("write the time without a zone: the strategy's timezone applies")
+            raise problem("write the time without a zone (the settings' timezone applies)")
         return value
     # "HH:MM" as people write it; ":SS" too, as JSON from the web API spells a time.
     match = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", value.strip()) \
