@@ -1,0 +1,143 @@
+"""The worker: the queue the settings name, one publication end to end, worker processes."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from huey import PostgresHuey, RedisHuey, SqliteHuey
+from sqlalchemy import update
+
+from bedside import worker
+from bedside.errors import UsageError
+from bedside.settings import Settings
+from bedside.store.models import Account
+
+from .conftest import Practice
+from .processes import start_worker, wait_for
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+def _settings(tmp_path: Path, queue_url: str | None) -> Settings:
+    return Settings(tmp_path, f"sqlite:///{tmp_path / 'db.sqlite3'}", queue_url, None)
+
+
+def test_the_queue_follows_the_settings(tmp_path: Path) -> None:
+    embedded = worker.make_huey(_settings(tmp_path / "a", None))
+    assert isinstance(embedded, SqliteHuey)
+    assert (tmp_path / "a" / worker.QUEUE_FILE).exists()
+    assert isinstance(worker.make_huey(_settings(tmp_path, REDIS_URL)), RedisHuey)
+    with pytest.raises(UsageError, match="BEDSIDE_QUEUE_URL must start with redis://"):
+        worker.make_huey(_settings(tmp_path, "amqp://127.0.0.1"))
+
+
+def test_enqueue_puts_future_work_in_the_schedule(tmp_path: Path) -> None:
+    huey = worker.make_huey(_settings(tmp_path, None))
+    worker.enqueue([7], datetime.now(UTC) + timedelta(hours=1), huey=huey)
+    worker.enqueue([8], datetime.now(UTC) - timedelta(seconds=1), huey=huey)
+    worker.enqueue([9], huey=huey)
+    assert huey.scheduled_count() == 1 and huey.pending_count() == 2
+    with pytest.raises(ValueError, match="aware"):
+        worker.enqueue([10], datetime(2026, 11, 27, 9, 0), huey=huey)
+
+
+# --- one publication in-process ---------------------------------------------------------------
+
+
+@pytest.fixture
+def runtime(practice: Practice) -> Iterator[worker.Runtime]:
+    huey = worker.make_huey(practice.settings)
+    rt = worker.runtime_for(practice.settings, huey, worker.WorkerOptions())
+    yield rt
+    rt.store.dispose()
+
+
+def test_publish_one_goes_out_once(practice: Practice, runtime: worker.Runtime) -> None:
+    p = practice
+    (pid,) = p.rows(p.account_id, [datetime.now(UTC) - timedelta(seconds=1)])
+    assert worker.publish_one(runtime, pid) == "published"
+    assert worker.publish_one(runtime, pid) is None  # a duplicate task changes nothing
+    row = p.row(pid)
+    (record,) = p.outbox().records()
+    assert (row.state, row.remote_id) == ("published", record.remote_id)
+    assert record.idempotency_key == row.idempotency_key
+
+
+def test_a_transient_error_requeues_for_later(practice: Practice,
+                                             runtime: worker.Runtime) -> None:
+    p = practice
+    limited = p.add_account("limited", options={"rate_limit_until": 4_000_000_000,
+                                                "retry_after": 120})
+    now = datetime.now(UTC)
+    (pid,) = p.rows(limited, [now - timedelta(seconds=1)])
+    assert worker.publish_one(runtime, pid) == "scheduled"
+    row = p.row(pid)
+    assert row.next_attempt_at >= now + timedelta(seconds=120)
+    assert runtime.huey.scheduled_count() == 1  # the retry waits in the queue's schedule
+
+
+def test_an_unknown_network_pauses_its_account(practice: Practice,
+                                              runtime: worker.Runtime) -> None:
+    p = practice
+    with p.store.session() as s:
+        s.execute(update(Account).where(Account.id == p.account_id).values(network="myspace"))
+    (pid,) = p.rows(p.account_id, [datetime.now(UTC) - timedelta(seconds=1)])
+    assert worker.publish_one(runtime, pid) == "failed"
+    with p.store.session() as s:
+        account = s.get_one(Account, p.account_id)
+        assert account.status == "paused" and "Unknown network 'myspace'" in (
+            account.paused_reason or "")
+
+
+def test_an_unreadable_image_fails_only_its_post(practice: Practice,
+                                                runtime: worker.Runtime) -> None:
+    p = practice
+    (pid,) = p.rows(p.account_id, [datetime.now(UTC) - timedelta(seconds=1)],
+                    images=[{"path": "/nonexistent/flu-clinic.png", "alt": "Flu clinic hours"}])
+    assert worker.publish_one(runtime, pid) == "failed"
+    assert "Cannot read the image" in (p.row(pid).last_error or "")
+    with p.store.session() as s:
+        assert s.get_one(Account, p.account_id).status == "active"
+
+
+# --- worker processes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("queue", ["database", "redis"])
+def test_a_worker_process_publishes_on_time_never_early(practice: Practice, tmp_path: Path,
+                                                        queue: str) -> None:
+    p = practice
+    if queue == "redis":
+        settings = dataclasses.replace(p.settings, queue_url=REDIS_URL)
+    elif p.store.dialect == "postgresql":
+        settings = dataclasses.replace(p.settings, queue_url=p.settings.database_url)
+    else:
+        settings = p.settings  # SqliteHuey in the data directory
+    now = datetime.now(UTC)
+    due_now = p.rows(p.account_id, [now] * 5)
+    due_soon = p.rows(p.account_id, [now + timedelta(seconds=1.5)] * 5)
+    huey = worker.make_huey(settings)
+    kind = {"redis": RedisHuey, "postgresql": PostgresHuey}.get(
+        "redis" if queue == "redis" else p.store.dialect, SqliteHuey)
+    assert isinstance(huey, kind)
+    worker.enqueue(due_now, now, huey=huey)
+    worker.enqueue(due_soon, now + timedelta(seconds=1.5), huey=huey)
+    proc = start_worker(settings, tmp_path / "worker.log")
+    try:
+        assert wait_for(lambda: p.states() == {"published": 10}, timeout=30), p.states()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
+    records = {r.idempotency_key: r for r in p.outbox().records()}
+    assert len(records) == 10
+    for pid in due_now + due_soon:
+        row = p.row(pid)
+        assert row.published_at is not None and row.published_at >= row.due_at
+        assert records[row.idempotency_key].remote_id == row.remote_id
+    log = (tmp_path / "worker.log").read_text()
+    assert "Flu shots" not in log and "Traceback" not in log
