@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from icalendar import Calendar
 
 from bedside.cli.app import main
 
@@ -108,3 +109,40 @@ def test_strategy_set_show_and_reject(bedside: Bedside, tmp_path: Path) -> None:
     assert bedside("strategy", "set", str(example))[0] == 0
     shown = bedside.json("strategy", "show")
     assert shown["max_promotional_share"] <= 0.2  # type: ignore[index]
+
+
+CSV = (
+    "01/06/2030 09:00,Flu shots are in: walk in Tuesday 9-12.,https://lakesidefm.example/flu\r\n"
+    '01/07/2030 12:30,"Great to see Maria Gonzalez at her follow-up this morning!",\r\n'
+    "01/08/2030 09:00,Five signs of dehydration in toddlers.\r\n"
+)
+
+
+def test_import_export_csv_and_calendar(bedside: Bedside, tmp_path: Path) -> None:
+    bedside("account", "add", "outbox", "lakeside")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(CSV + "13/45/2030 09:00,Bad date\r\n")
+    code, _, err = bedside("import", "csv", str(bad), "--to", "lakeside")
+    assert code == 64 and "line 4" in err
+    assert bedside.json("queue", "--all") == []  # nothing was imported
+
+    good = tmp_path / "plan.csv"
+    good.write_text(CSV)
+    report = bedside.json("import", "csv", str(good), "--to", "lakeside")
+    assert [p["text"][:4] for p in report["scheduled"]] == ["Flu ", "Five"]  # type: ignore
+    [held] = report["blocked"]  # type: ignore[index]
+    assert held["line"] == 2 and "phi.name" in held["unresolved"]
+
+    code, out, _ = bedside("export", "csv")
+    assert code == 0
+    assert out.splitlines() == [
+        "01/06/2030 09:00,Flu shots are in: walk in Tuesday 9-12.,https://lakesidefm.example/flu",
+        "01/08/2030 09:00,Five signs of dehydration in toddlers.,",
+    ]
+    feed = tmp_path / "calendar.ics"
+    assert bedside("calendar", "--ics", "-o", str(feed))[0] == 0
+    events = Calendar.from_ical(feed.read_bytes()).walk("VEVENT")
+    assert len(events) == 2
+    starts = sorted(e.decoded("DTSTART").isoformat() for e in events)
+    assert starts[0].startswith("2030-01-06T09:00:00")
+    assert all("Maria" not in e.to_ical().decode() for e in events)

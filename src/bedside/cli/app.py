@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from bedside.cli.calendar_io import calendar_cmd, export_group, import_group
 from bedside.cli.check import InputError, check
 from bedside.cli.env import Env
 from bedside.cli.posts import approve, audit_log, post, queue, unschedule
@@ -36,7 +37,7 @@ def cli(ctx: click.Context, user: str | None, workspace: str | None) -> None:
 
 
 for command in (check, init, member, account, strategy, post, queue, approve, unschedule,
-                audit_log):
+                audit_log, import_group, export_group, calendar_cmd):
     cli.add_command(command)
 
 

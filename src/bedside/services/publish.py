@@ -544,6 +544,19 @@ def _unique(accounts: Iterable[AccountView]) -> list[AccountView]:
     return list(seen.values())
 
 
+def unresolved_rules(s: Session, post: Post) -> list[str]:
+    """Blocking rules of the post's current version that no reviewer has overridden."""
+    return _unresolved(s, post.versions[-1])
+
+
+def view_of(s: Session, post: Post) -> PostView:
+    return _view(s, post)
+
+
+def enqueue_after_commit(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> None:
+    _enqueue(enqueue, ids, at)
+
+
 def _enqueue(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> None:
     # After the commit: a lost enqueue is harmless, the reconciler re-queues due rows.
     if enqueue and ids and at is not None:
@@ -557,5 +570,5 @@ def _enqueue(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> No
 __all__ = [
     "AlreadyOut", "Blocked", "FindingView", "LedgerView", "PostView", "approve", "awaiting_review",
     "compose", "compose_in", "get_post", "list_posts", "override", "reject", "revise", "schedule",
-    "schedule_in", "unschedule",
+    "enqueue_after_commit", "schedule_in", "unresolved_rules", "unschedule", "view_of",
 ]
