@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, cast
 
+from bedside.guard import heads
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding, Severity
 from bedside.guard.lexicon import STEM, load_data, load_ruleset, stems
@@ -39,8 +40,15 @@ class _Words:
 
     pattern: re.Pattern[str]
 
-    def first(self, text: str) -> re.Match[str] | None:
-        """The leftmost match that starts a word (no word character before it)."""
+    def first(self, text: str, at: list[int] | None = None) -> re.Match[str] | None:
+        """The leftmost match that starts a word (no word character before it); `at`, when
+        given, holds every word start where one can (heads.py)."""
+        if at is not None:
+            for p in at:
+                found = self.pattern.match(text, p)
+                if found is not None:
+                    return found
+            return None
         m = self.pattern.search(text)
         while m is not None and m.start() and _in_word(text, m.start()):
             m = self.pattern.search(text, m.start() + 1)
@@ -79,15 +87,19 @@ def _post_rules() -> tuple[_PostRule, ...]:
     )
 
 
+def post_patterns() -> list[re.Pattern[str]]:
+    """The trigger patterns, for the shared scan of heads.py."""
+    return [rule.trigger.pattern for rule in _post_rules()]
+
+
 def _post_findings(norm: Normalized) -> list[Finding]:
     sk = norm.skeleton
-    present = stems(sk.text)
     found: list[Finding] = []
     for rule in _post_rules():
-        if present.isdisjoint(rule.stems):
+        m = rule.trigger.first(sk.text, heads.at(norm, rule.trigger.pattern))
+        if m is None or stems(sk.text).isdisjoint(rule.stems):
             continue
-        m = rule.trigger.first(sk.text)
-        if m is None or (rule.require is not None and not rule.require.first(sk.text)):
+        if rule.require is not None and not rule.require.first(sk.text):
             continue
         if rule.cancel.first(sk.text):
             continue

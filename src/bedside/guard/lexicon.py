@@ -48,6 +48,7 @@ try:  # the stdlib's own regex parser (private): without it, rules fall back to 
 except ImportError:  # pragma: no cover
     _c = _p = None
 
+from bedside.guard import heads
 from bedside.guard.context import Context
 from bedside.guard.findings import Category, Finding, Severity
 from bedside.guard.normalize import Normalized
@@ -345,8 +346,8 @@ def stems(text: str) -> frozenset[str]:
 class RuleSet:
     """Rules run only where they can match, and only when one of their triggers is present.
 
-    One scan of the skeleton for the literal prefixes of every rule (prefixes.py) gives the few
-    word starts where each rule can match; its pattern is tried there alone. A rule whose
+    The shared scan of the skeleton (heads.py) gives the few word starts where each rule can
+    match; its pattern is tried there alone. A rule whose
     prefixes cannot be read, or a text with a digit they do not spell, takes the old way: an
     index from trigger stem to rules, then a scan of the text per triggered rule.
     """
@@ -365,10 +366,16 @@ class RuleSet:
             for symbol in rule.symbols:
                 symbols.setdefault(symbol, set()).add(i)
         self._symbols = tuple((sym, frozenset(idx)) for sym, idx in symbols.items())
-        heads = {i: p for i, r in enumerate(rules)
+        found = {i: p for i, r in enumerate(rules)
                  if (p := literal_prefixes(r.pattern.pattern)) is not None}
-        self._heads = PrefixIndex(heads)
-        self._scanned = tuple(i for i in range(len(rules)) if i not in heads)
+        self._scanned = tuple(i for i in range(len(rules)) if i not in found)
+        # the shared scan of heads.py, or this set's own (rules from elsewhere, in tests)
+        self._own = None if all(heads.covers(rules[i].pattern) for i in found) else PrefixIndex(
+            {id(rules[i].pattern): p for i, p in found.items()})
+        local: dict[int, list[int]] = {}  # id(pattern) -> the rules with that pattern
+        for i in found:
+            local.setdefault(id(rules[i].pattern), []).append(i)
+        self._local = {k: tuple(v) for k, v in local.items()}
 
     def active(self, text: str) -> list[int]:
         """Indices, in file order, of the rules that can match `text`."""
@@ -386,16 +393,18 @@ class RuleSet:
         """(rule, start, end) for every kept match, spans in original-text offsets."""
         sk = norm.skeleton
         text = sk.text
-        starts = self._heads.starts(text)
+        starts = heads.starts(norm) if self._own is None else self._own.starts(text)
         if starts is None:
             return self._scan_hits(norm, context, self.active(text))
         found: dict[int, list[tuple[int, int]]] = {}
-        for i, at in starts.items():
-            rule = self.rules[i]
-            if rule.applies(context):
-                spans = rule.spans_at(text, at)
-                if spans and rule.triggered(stems(text), text):
-                    found[i] = spans
+        local = self._local
+        for key, at in starts.items():
+            for i in local.get(key, ()):
+                rule = self.rules[i]
+                if rule.applies(context):
+                    spans = rule.spans_at(text, at)
+                    if spans and rule.triggered(stems(text), text):
+                        found[i] = spans
         if self._scanned:
             for i in self._scanned:
                 rule = self.rules[i]
@@ -417,6 +426,9 @@ class RuleSet:
                 start, end = sk.span(s, e)
                 out.append((rule, start, end))
         return out
+
+
+LEXICONS = ("claims", "promotion", "voice")  # the rule files, read on the skeleton
 
 
 @cache

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 import regex
 
@@ -86,6 +87,8 @@ class Normalized:
     original: str
     text: Layer
     skeleton: Layer
+    # What several checks read from these layers, worked out once for this text (one check).
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _fold_confusables(text: str) -> str:

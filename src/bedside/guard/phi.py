@@ -14,6 +14,7 @@ from functools import cache
 
 import regex
 
+from bedside.guard import heads
 from bedside.guard.context import Context
 from bedside.guard.findings import Entity, Finding
 from bedside.guard.lexicon import load_data
@@ -140,11 +141,17 @@ _SERVICE_AFTER = re.compile(
 _PATIENT_KINDS = ("patient_definite", "patient_indefinite")
 
 
+def cue_patterns() -> list[re.Pattern[str]]:
+    """The cue lists' regexes, for the shared scan of heads.py."""
+    return [c.rest for c in (_cues(False), _cues(True)) if c.rest is not None]
+
+
 def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     """Cue spans (original offsets) per cue list."""
     sk = norm.skeleton
     found: dict[str, list[tuple[int, int]]] = {}
-    raw = _cues(reply).find(sk.text)
+    cues = _cues(reply)
+    raw = cues.find(sk.text, heads.at(norm, cues.rest) if cues.rest is not None else None)
     if reply:
         raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
     for kind, spans in raw.items():

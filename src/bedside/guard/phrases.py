@@ -148,8 +148,9 @@ class CueSet:
         body = r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])"
         return cls(kinds, trie, re.compile(body) if groups else None)
 
-    def find(self, text: str) -> dict[str, list[tuple[int, int]]]:
-        """Spans of `text` for each cue list (lists with no match are absent)."""
+    def find(self, text: str, at: list[int] | None = None) -> dict[str, list[tuple[int, int]]]:
+        """Spans of `text` for each cue list (lists with no match are absent). `at`, when
+        given, holds every word start where `rest` can match (heads.py): it is tried there."""
         found: dict[str, list[tuple[int, int]]] = {}
         kinds = self.kinds
         words = _WORD.findall(text)
@@ -177,7 +178,21 @@ class CueSet:
                 for kind, end in ends.items():
                     found.setdefault(kinds[kind], []).append((spans[i][0], end))
         if self.rest is not None:
-            for m in self.rest.finditer(text):
+            for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
                 kind = kinds[int(str(m.lastgroup)[1:])]
                 found.setdefault(kind, []).append((m.start(), m.end()))
         return found
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, at: list[int]) -> list[re.Match[str]]:
+    """What `finditer` gives when `at` (ascending) holds every place a non-empty match can
+    start."""
+    out: list[re.Match[str]] = []
+    end = 0
+    for p in at:
+        if p >= end:
+            m = pattern.match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
