@@ -156,27 +156,36 @@ class CueSet:
         words = _WORD.findall(text)
         trie = self.trie
         hits = [i for i, w in enumerate(words) if w in trie]
-        if hits:
-            spans = [m.span() for m in _WORD.finditer(text)]
-            n = len(words)
-            for i in hits:
-                ends: dict[int, int] = {}  # kind -> end of its longest phrase from here
-                stack = [(trie[words[i]], i)]
-                while stack:
-                    node, j = stack.pop()
-                    for kind in node.get("", ()):
-                        if spans[j][1] > ends.get(kind, -1):
-                            ends[kind] = spans[j][1]
-                    j += 1
-                    if j >= n:
-                        continue
+        ends: list[tuple[int, int, int]] = []  # (first word, kind, last word) of each phrase
+        n = len(words)
+        for i in hits:
+            last: dict[int, int] = {}  # kind -> last word of its longest phrase from word i
+            stack = [(trie[words[i]], i)]
+            while stack:
+                node, j = stack.pop()
+                done = node.get("")
+                if done:
+                    for kind in done:
+                        if j > last.get(kind, -1):
+                            last[kind] = j
+                j += 1
+                if j < n:
                     word = words[j]
-                    for key in (word, ANY_WORD, ANY_NUMBER if word.isdigit() else None):
-                        child = node.get(key) if key is not None else None
+                    child = node.get(word)
+                    if child is not None:
+                        stack.append((child, j))
+                    child = node.get(ANY_WORD)
+                    if child is not None:
+                        stack.append((child, j))
+                    if word.isdigit():
+                        child = node.get(ANY_NUMBER)
                         if child is not None:
                             stack.append((child, j))
-                for kind, end in ends.items():
-                    found.setdefault(kinds[kind], []).append((spans[i][0], end))
+            ends += [(i, kind, j) for kind, j in last.items()]
+        if ends:  # word offsets only for a text with a phrase
+            spans = [m.span() for m in _WORD.finditer(text)]
+            for i, kind, j in ends:
+                found.setdefault(kinds[kind], []).append((spans[i][0], spans[j][1]))
         if self.rest is not None:
             for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
                 kind = kinds[int(str(m.lastgroup)[1:])]
