@@ -1,0 +1,142 @@
+"""Chaos: worker processes are SIGKILLed at random while they publish, and new ones started.
+
+A thread of the test holds the outbox's write lock half the time, as a slow network would
+keep a request open, so kills land between a claim and the network's answer. When the
+killing stops and the reconciler has settled everything, every post must be in the outbox exactly
+once and published in the ledger with that remote id: none lost, none sent twice. (`uncertain`
+is allowed by the design, but the outbox can always tell, so here nothing may be uncertain.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import threading
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from bedside.store.models import Publication
+
+from .conftest import Practice
+from .processes import start_worker, wait_for
+
+POSTS = 150
+PROCESSES = 3
+CHAOS_FOR = 15.0  # seconds of killing at most; the posts are due over the first 6
+
+
+def _slow_network(path: Path, stop: threading.Event) -> None:
+    """Hold the outbox's write lock half the time, so publish calls hang mid-flight."""
+    db = sqlite3.connect(path, timeout=10, isolation_level=None)
+    try:
+        while not stop.is_set():
+            db.execute("BEGIN IMMEDIATE")
+            time.sleep(0.03)
+            db.execute("COMMIT")
+            time.sleep(0.03)
+    finally:
+        db.close()
+
+
+def _claim_holders(p: Practice) -> set[int]:
+    """The pids of the processes holding a claim now (a token is host:pid:random)."""
+    with p.store.session() as s:
+        tokens = s.scalars(select(Publication.claimed_by).where(
+            Publication.state == "publishing")).all()
+    return {int(t.split(":")[1]) for t in tokens if t}
+
+
+def test_killed_workers_lose_nothing_and_send_nothing_twice(practice: Practice,
+                                                            tmp_path: Path) -> None:
+    p = practice
+    settings = p.settings
+    if p.store.dialect == "postgresql":  # the queue in PostgreSQL too, as a team would run it
+        settings = dataclasses.replace(settings, queue_url=settings.database_url)
+    from bedside import worker
+
+    start = datetime.now(UTC)
+    ids = p.rows(p.account_id, [start + timedelta(milliseconds=40 * i) for i in range(POSTS)])
+    worker.enqueue(ids, start, settings=settings)
+    p.outbox().records()  # create the outbox file, so the slow network can lock it
+    stop_slow = threading.Event()
+    slow = threading.Thread(target=_slow_network,
+                            args=(settings.data_dir / "outbox.sqlite3", stop_slow))
+    slow.start()
+
+    rng = random.Random(20261127)
+    logs = tmp_path / "workers"
+    logs.mkdir()
+    count = 0
+
+    def spawn() -> tuple[subprocess.Popen[bytes], Path]:
+        nonlocal count
+        count += 1
+        log = logs / f"worker-{count}.log"
+        return start_worker(settings, log, level="INFO"), log
+
+    def ready(w: tuple[subprocess.Popen[bytes], Path]) -> bool:
+        """Started up: a worker logs its threads and queue once it can take work."""
+        return "threads, queue" in w[1].read_text()
+
+    def settled() -> bool:
+        states = p.states()
+        return states.get("scheduled", 0) + states.get("publishing", 0) == 0
+
+    workers = [spawn() for _ in range(PROCESSES)]
+    kills = mid_publish = 0
+    try:
+        deadline = time.monotonic() + CHAOS_FOR
+        next_kill = time.monotonic() + rng.uniform(0.3, 0.7)
+        while time.monotonic() < deadline and not settled():
+            time.sleep(0.02)
+            warm = [w for w in workers if ready(w)]
+            if time.monotonic() < next_kill or not warm:
+                continue
+            # Kill a process that holds a claim right now (its token names its pid), or, when
+            # none has for a while, any process wherever it is.
+            holders = _claim_holders(p)
+            holding = [w for w in warm if w[0].pid in holders]
+            if not holding and time.monotonic() < next_kill + 0.5:
+                continue
+            victim = rng.choice(holding or warm)
+            os.kill(victim[0].pid, signal.SIGKILL)
+            victim[0].wait()
+            workers.remove(victim)
+            kills, mid_publish = kills + 1, mid_publish + bool(holding)
+            workers.append(spawn())
+            next_kill = time.monotonic() + rng.uniform(0.3, 0.7)
+        stop_slow.set()
+        slow.join()
+        # No more killing: the survivors and their reconciler settle what the dead left.
+        assert wait_for(settled, timeout=30, every=0.2), p.states()
+    finally:
+        stop_slow.set()
+        for proc, _ in workers:
+            proc.send_signal(signal.SIGINT)
+        for proc, _ in workers:
+            proc.wait(timeout=15)
+
+    rows = [p.row(i) for i in ids]
+    records = p.outbox().records()
+    per_key = Counter(r.idempotency_key for r in records)
+    remote = {r.idempotency_key: r.remote_id for r in records}
+    assert Counter(r.state for r in rows) == {"published": POSTS}
+    assert all(per_key[r.idempotency_key] == 1 for r in rows)  # none lost, none twice
+    assert len(records) == POSTS
+    assert all(remote[r.idempotency_key] == r.remote_id for r in rows)
+    assert kills >= 5 and mid_publish >= 1
+    retried = sum(1 for r in rows if r.attempts > 1)
+    print(f"\n{p.store.dialect}: {kills} kills ({mid_publish} of a process holding a claim), "
+          f"{count} worker processes, {retried} posts claimed more than once, "
+          f"all {POSTS} published once")
+    for log in logs.iterdir():
+        text = log.read_text()
+        assert "Flu shots" not in text  # logs hold ids, never a post's text
