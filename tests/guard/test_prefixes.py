@@ -19,10 +19,11 @@ from bedside.guard.prefixes import PrefixIndex, literal_prefixes
     [
         ("abc", {"abc"}),
         ("g(?:ua|au)r", {"guar", "gaur"}),
-        ("no\\sside", {"no side"}),                  # " " stands for any white space
+        ("no\\s+side", {"no side"}),                 # " " stands for a run of white space
         ("a?b", {"ab", "b"}),
         ("(?<=[.!?]\\s)ma'?am", {"ma'am", "maam"}),  # a look-behind takes no character
-        ("\\d+%", set("0123456789")),               # \d: one ASCII digit, then it stops
+        ("\\d+\\s*%", {"0%", "0 %"}),                 # "0" stands for a run of digits
+        ("(?:100|one hundred)", {"0", "one hund"}),
         ("x\\w+y", {"x"}),                          # a category ends the prefix
         ("(?:abcdefghijk)", {"abcdefgh"}),           # at most k characters
     ],

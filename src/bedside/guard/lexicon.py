@@ -398,8 +398,9 @@ class RuleSet:
             return self._scan_hits(norm, context, self.active(text))
         found: dict[int, list[tuple[int, int]]] = {}
         local = self._local
-        for key, at in starts.items():
-            for i in local.get(key, ()):
+        for key in local.keys() & starts.keys():
+            at = starts[key]
+            for i in local[key]:
                 rule = self.rules[i]
                 if rule.applies(context):
                     spans = rule.spans_at(text, at)

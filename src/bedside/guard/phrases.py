@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import product
+from itertools import accumulate, product
 from typing import Any
 
 try:  # the stdlib regex parser: private, so fall back to plain regexes if it ever changes
@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover
 
 _LIMIT = 20_000  # most strings one pattern may expand to (the trie shares their prefixes)
 _WORD = re.compile(r"[a-z0-9]+")
+_RUNS = re.compile(r"[a-z0-9]+|[^a-z0-9]+")  # words and the gaps between them, in turn
 # A whole word of any letters (\w+) or digits (\d+) inside a phrase: a wildcard in the trie.
 ANY_WORD, ANY_NUMBER = "\x01", "\x02"
 _TOKEN = re.compile(r"[a-z0-9]+|[\x01\x02]")
@@ -153,7 +154,9 @@ class CueSet:
         given, holds every word start where `rest` can match (heads.py): it is tried there."""
         found: dict[str, list[tuple[int, int]]] = {}
         kinds = self.kinds
-        words = _WORD.findall(text)
+        runs = _RUNS.findall(text)  # in C: words and their offsets without a loop in Python
+        lead = 0 if runs and _WORD.match(runs[0]) else 1  # the first run is a gap
+        words = runs[lead::2]
         trie = self.trie
         hits = [i for i, w in enumerate(words) if w in trie]
         ends: list[tuple[int, int, int]] = []  # (first word, kind, last word) of each phrase
@@ -182,10 +185,11 @@ class CueSet:
                         if child is not None:
                             stack.append((child, j))
             ends += [(i, kind, j) for kind, j in last.items()]
-        if ends:  # word offsets only for a text with a phrase
-            spans = [m.span() for m in _WORD.finditer(text)]
+        if ends:  # word k spans bounds[lead + 2k] to bounds[lead + 2k + 1]
+            bounds = list(accumulate(map(len, runs), initial=0))
             for i, kind, j in ends:
-                found.setdefault(kinds[kind], []).append((spans[i][0], spans[j][1]))
+                found.setdefault(kinds[kind], []).append(
+                    (bounds[lead + 2 * i], bounds[lead + 2 * j + 1]))
         if self.rest is not None:
             for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
                 kind = kinds[int(str(m.lastgroup)[1:])]

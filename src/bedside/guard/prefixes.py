@@ -5,8 +5,9 @@ one of a few short strings starts a word ('guara', 'gaura', 'money'...). One sca
 prefixes of a whole rule set finds those few places in C, and each rule's own pattern is then
 tried only there (lexicon.RuleSet), instead of one scan of the post per rule.
 
-In a prefix, " " stands for any white space (`\\s`, or a literal space) and `\\d` is spelled as
-the ten ASCII digits: a text with another decimal digit ("٣") must be scanned the old way.
+In a prefix, " " stands for a run of white space and "0" for a run of ASCII digits ("100 %",
+"7%" and `\\d+\\s*%` all read "0 %" or "0%"): a text with another decimal digit ("٣") must be
+scanned the old way when a pattern has `\\d`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ except ImportError:  # pragma: no cover
 
 _LIMIT = 600  # most prefixes one pattern may have (fewer characters are read when it has more)
 _RANGE = 12  # widest character range spelled out
-_DIGITS = "0123456789"
+_DIGIT_RUN = re.compile("[0-9]+")
+_SPACE_RUN = re.compile("  +")
+_RUN_SYMBOLS = frozenset({" ", "0"})
 # Every character `\s` matches (str.isspace, the same test as `re`), read as " ".
 SPACES = {c: " " for c in range(0x3001) if chr(c).isspace()}
 # A decimal digit `\d` matches that the prefixes do not spell out.
@@ -36,7 +39,17 @@ _EMPTY: _Heads = {("", False)}
 
 class Prefixes(NamedTuple):
     strings: frozenset[str]
-    digit_class: bool  # `\d` was spelled as 0-9
+    digit_class: bool  # a `\d` was read as ASCII digits
+
+
+def _char(ch: str) -> str:
+    """How a character of a pattern reads in a prefix."""
+    return " " if ch.isspace() else "0" if "0" <= ch <= "9" else ch
+
+
+def read(text: str) -> str:
+    """How a piece of text reads in a prefix: each run of white space " ", of digits "0"."""
+    return _DIGIT_RUN.sub("0", _SPACE_RUN.sub(" ", text.translate(SPACES)))
 
 
 class _Unknown(Exception):
@@ -87,15 +100,14 @@ class _Reader:
         out: _Heads = set()
         for iop, iav in av:
             if iop is _c.LITERAL:
-                ch = chr(iav)
-                out.add((" " if ch.isspace() else ch, k == 1))
+                out.add((_char(chr(iav)), k == 1))
             elif iop is _c.RANGE and iav[1] - iav[0] < _RANGE:
-                out.update((chr(c), k == 1) for c in range(iav[0], iav[1] + 1))
+                out.update((_char(chr(c)), k == 1) for c in range(iav[0], iav[1] + 1))
             elif iop is _c.CATEGORY and iav is _c.CATEGORY_SPACE:
                 out.add((" ", k == 1))
             elif iop is _c.CATEGORY and iav is _c.CATEGORY_DIGIT:
                 self.digit_class = True
-                out.update((d, True) for d in _DIGITS)
+                out.add(("0", k == 1))
             else:
                 return _STOPPED  # another category, a negation, a wide range
         return out
@@ -104,8 +116,7 @@ class _Reader:
         if k <= 0:
             return _STOPPED
         if op is _c.LITERAL:
-            ch = chr(av)
-            return {(" " if ch.isspace() else ch, k == 1)}
+            return {(_char(chr(av)), k == 1)}
         if op is _c.IN:
             return self.chars(av, k)
         if op is _c.SUBPATTERN:
@@ -125,6 +136,9 @@ class _Reader:
     def repeat(self, av: Any, k: int) -> _Heads:
         lo, hi, sub = av
         out: _Heads = set(_EMPTY) if lo == 0 else set()
+        body = self.seq(sub.data, k)
+        if {t for t, _ in body} <= _RUN_SYMBOLS and len(body) == 1:
+            return out | body  # "\\s+", "\\d*": one run, however long
         heads: _Heads = {("", False)}
         for n in range(1, min(hi, k) + 1):
             grown: _Heads = {h for h in heads if h[1]}
@@ -156,13 +170,16 @@ def literal_prefixes(pattern: str, k: int = 8) -> Prefixes | None:
         heads = _capped(reader.seq(parsed.data, k))
     except _Unknown:
         return None
-    found = frozenset(s for s, _ in heads)
+    found = frozenset(read(s) for s, _ in heads)
     return None if "" in found else Prefixes(found, reader.digit_class)
 
 
+_SYMBOLS = {" ": r"\s+", "0": "[0-9]+"}
+
+
 def alternation(strings: set[str] | frozenset[str]) -> str:
-    """A regex alternation of `strings` factored by prefix ("\\s" for " "): at most one branch
-    goes on at each character, and the longest string that matches is the one found."""
+    """A regex alternation of `strings` (as `read` gives them) factored by prefix: at most one
+    branch goes on at each character, and the longest string that matches is the one found."""
     root: dict[str, Any] = {}
     for w in strings:
         node = root
@@ -171,7 +188,7 @@ def alternation(strings: set[str] | frozenset[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
-        alts = [(r"\s" if ch == " " else re.escape(ch)) + emit(sub)
+        alts = [(_SYMBOLS.get(ch) or re.escape(ch)) + emit(sub)
                 for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
@@ -209,12 +226,12 @@ class PrefixIndex:
         keys = self._keys
         m = self._head.match(text)
         if m is not None:
-            for k in keys.get(m.group()) or keys[m.group().translate(SPACES)]:
+            for k in keys.get(m.group()) or keys[read(m.group())]:
                 out[k] = [0]
         for m in self._scan.finditer(text):
             cap = m.group(1)
             p = m.start(1)
-            for k in keys.get(cap) or keys[cap.translate(SPACES)]:
+            for k in keys.get(cap) or keys[read(cap)]:
                 got = out.get(k)
                 if got is None:
                     out[k] = [p]
