@@ -1,0 +1,69 @@
+"""The networks bedside publishes to: one `Network` protocol, one module per network.
+
+Connectors load on first use through the registry (`get_network`); `OutboxNetwork` and
+`OutboxRecord` are exported here too, imported only when first touched.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bedside.networks.base import (
+    AccountRef,
+    CannotTell,
+    Image,
+    ImageError,
+    Limits,
+    Network,
+    NetworkContext,
+    NetworkError,
+    OutgoingPost,
+    PermanentError,
+    Published,
+    TransientError,
+    Unit,
+)
+from bedside.networks.registry import (
+    NetworkImportError,
+    UnknownNetwork,
+    get_network,
+    names,
+    register,
+)
+
+if TYPE_CHECKING:
+    from bedside.networks.outbox import OutboxNetwork, OutboxRecord
+
+__all__ = [
+    "AccountRef",
+    "CannotTell",
+    "Image",
+    "ImageError",
+    "Limits",
+    "Network",
+    "NetworkContext",
+    "NetworkError",
+    "NetworkImportError",
+    "OutboxNetwork",
+    "OutboxRecord",
+    "OutgoingPost",
+    "PermanentError",
+    "Published",
+    "TransientError",
+    "Unit",
+    "UnknownNetwork",
+    "get_network",
+    "names",
+    "register",
+]
+
+_LAZY = {"OutboxNetwork", "OutboxRecord"}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the outbox only when one of its names is asked for (PEP 562)."""
+    if name in _LAZY:
+        from bedside.networks import outbox
+
+        return getattr(outbox, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
