@@ -79,3 +79,14 @@ def test_bad_slot_is_a_clear_error() -> None:
         plan.parse_slots(["someday 9"])
     with pytest.raises(UsageError, match="not a time"):
         plan.parse_slots(["tue 9h30"])
+
+
+def test_scheduling_in_quiet_hours_warns(practice: Practice) -> None:
+    p = practice
+    strategy = load_strategy(STRATEGY, "toml")
+    post = publish.compose(p.store, p.owner, "Hand washing beats flu season.", to=["lakeside"])
+    night = datetime(2026, 12, 8, 22, 30, tzinfo=CHICAGO)
+    view = publish.schedule(p.store, p.owner, post.id, night, strategy=strategy,
+                            now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert view.stage == "scheduled"
+    assert any("22:30 is in the practice's quiet hours (21:00-07:00)" in w for w in view.warnings)

@@ -106,8 +106,7 @@ def post(env: Env, text: str | None, to: tuple[str, ...], at: str | None, slot: 
     if when is not None:
         try:
             view = publish.schedule(env.store, actor, view.id, when, enqueue=enqueue,
-                                    max_promotional=plan.get_strategy(
-                                        env.store, actor).max_promotional_share)
+                                    strategy=plan.get_strategy(env.store, actor))
         except publish.Blocked as exc:
             if as_json:
                 emit_json({**view.to_dict(), "error": str(exc)})

@@ -54,7 +54,7 @@ def import_csv(store: Store, actor: Actor, text: str, *, to: list[str | int], da
                 report.blocked.append((row.line, publish.view_of(s, post)))
                 continue
             ids, warnings = publish.schedule_in(s, actor, post, row.at,
-                                                strategy.max_promotional_share, moment)
+                                                strategy, moment)
             report.warnings += [w for w in warnings if w not in report.warnings]
             report.scheduled.append(publish.view_of(s, post))
             due.append((ids, row.at))

@@ -36,6 +36,7 @@ from bedside.store.models import (
     Variant,
     Workspace,
 )
+from bedside.strategy import Strategy
 
 log = logging.getLogger(__name__)
 SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
@@ -314,19 +315,19 @@ def _decide(store: Store, actor: Actor, post_id: int, decision: str, *, note: st
 
 
 def schedule(store: Store, actor: Actor, post_id: int, at: datetime, *,
-             max_promotional: float = DEFAULT_MAX_PROMOTIONAL, enqueue: Enqueue | None = None,
+             strategy: Strategy | None = None, enqueue: Enqueue | None = None,
              now: datetime | None = None) -> PostView:
     """Plan the post for `at` (aware). Blocking findings stop it; sign-off may hold it."""
     actor.require("schedule", "schedule posts")
     with store.session() as s:
         post = _post(s, actor, post_id)
-        released, warnings = schedule_in(s, actor, post, at, max_promotional, _now(now))
+        released, warnings = schedule_in(s, actor, post, at, strategy, _now(now))
         result = _view(s, post, warnings)
     _enqueue(enqueue, released, result.scheduled_at)
     return result
 
 
-def schedule_in(s: Session, actor: Actor, post: Post, at: datetime, max_promotional: float,
+def schedule_in(s: Session, actor: Actor, post: Post, at: datetime, strategy: Strategy | None,
                 now: datetime) -> tuple[list[int], list[str]]:
     """schedule() inside the caller's transaction: (ledger ids due for the worker, warnings)."""
     if at.tzinfo is None:
@@ -350,7 +351,13 @@ def schedule_in(s: Session, actor: Actor, post: Post, at: datetime, max_promotio
     released = _release_if_cleared(s, post, now)
     audit.record(s, actor.workspace_id, "post.scheduled", actor_id=actor.user_id,
                  post_id=post.id, version_id=current.id, at=post.scheduled_at.isoformat())
-    warnings = _promotional_warning(s, post, max_promotional)
+    share = strategy.max_promotional_share if strategy else DEFAULT_MAX_PROMOTIONAL
+    warnings = _promotional_warning(s, post, share)
+    if strategy is not None and strategy.in_quiet_hours(at):
+        quiet = strategy.quiet_hours
+        assert quiet is not None
+        warnings.append(f"{at.astimezone(strategy.zone):%H:%M} is in the practice's quiet hours "
+                        f"({quiet.start:%H:%M}-{quiet.end:%H:%M})")
     warnings += [f"{a.network}:{a.handle} is paused ({a.paused_reason}); the post waits"
                  for a in paused]
     return released, warnings
