@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bedside.guard.lexicon import _compile_rule, load_ruleset, load_weighted
 from bedside.guard.normalize import normalize
-from bedside.guard.prefixes import PrefixIndex, literal_prefixes
+from bedside.guard.prefixes import PrefixIndex, hint, literal_prefixes
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,14 @@ def test_rule_sets_match_their_old_scan(text: str, kind: str) -> None:
     for rules in sets:
         old = rules._scan_hits(norm, ctx, rules.active(norm.skeleton.text))
         assert rules.hits(norm, ctx) == old
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdeinorsuzAB01 %\n.-'٣", max_size=40))
+def test_hint_finds_a_prefix_wherever_the_pattern_matches(text: str) -> None:
+    for pat in [*_PATTERNS, "[A-Z][a-z]+ from", "\\b(?:a|b)s?(?: of \\d+)? (?:in|on)\\b"]:
+        pattern = re.compile(pat)
+        test = hint(pattern)
+        assert test is not None
+        if pattern.search(text):
+            assert test.search(text), (pat, text)

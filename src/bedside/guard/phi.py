@@ -10,6 +10,7 @@ person out. Every patient identifier blocks (45 CFR 164.502(a); Safe Harbor 164.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cache
 
 import regex
@@ -21,6 +22,7 @@ from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
 from bedside.guard.normalize import Normalized
 from bedside.guard.phrases import CueSet
+from bedside.guard.prefixes import hint
 
 # Identifiers with no innocent use in a post: any one of them is a disclosure.
 _ALWAYS = frozenset({"SSN", "MRN", "HEALTH_PLAN_ID", "ACCOUNT", "DEVICE_ID", "VEHICLE", "LICENSE",
@@ -53,9 +55,12 @@ _PERSON_FROM = re.compile(
     r"(?:from|out in|over in|up in|down in) (?:the )?"
     r"([a-z]{3,}(?: (?:county|valley|township|heights|springs|falls|creek))?)\b")
 # Lower case: "westbrook daycare". One word before a school or care word names the place.
-_LOWER_FACILITY = re.compile(
-    r"\b([a-z]{3,}) (?:daycare|day care|preschool|elementary|middle school|middle|high school|"
-    r"academy|nursing home|memorial|rehab center|senior center)\b")
+_LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|high school|"
+                r"academy|nursing home|memorial|rehab center|senior center)\b")
+_LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
+# Tests that let a text skip a place pattern: it cannot match without one of these.
+_HINTS = {p: hint(p) for p in (_FACILITY_WORD, _TOWN, _PERSON_FROM)}
+_HINTS[_LOWER_FACILITY] = re.compile(" " + _LOWER_PLACE)
 _NOT_PLACE = frozenset({
     "the", "work", "school", "church", "home", "here", "there", "town", "out", "our", "my", "his",
     "her", "their", "your", "next", "down", "up", "across", "around", "way", "back", "nowhere",
@@ -193,6 +198,11 @@ def _is_clinician(e: Entity, original: str) -> bool:
         ("dr ", "dr.", "doctor "))
 
 
+def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    test = _HINTS[pattern]
+    return pattern.finditer(text) if test is None or test.search(text) else iter(())
+
+
 def _places(norm: Normalized, context: Context,
             taken: list[tuple[int, int]]) -> list[tuple[Entity, bool]]:
     """Facilities and small towns named in free text (beyond street addresses): (place, is_town)."""
@@ -206,16 +216,16 @@ def _places(norm: Normalized, context: Context,
             return
         found.append((Entity("GEO", start, end, norm.original[start:end]), town))
 
-    for m in _FACILITY_WORD.finditer(text):
+    for m in _finditer(_FACILITY_WORD, text):
         before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         add(before.start() if before else m.start(), m.end(), False)
-    for m in _TOWN.finditer(text):
+    for m in _finditer(_TOWN, text):
         if m.group(1).split()[0] not in _NOT_TOWN:
             add(m.start(1), m.end(1), True)
-    for m in _LOWER_FACILITY.finditer(text):
+    for m in _finditer(_LOWER_FACILITY, text):
         if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
             add(m.start(), m.end(), False)
-    for m in _PERSON_FROM.finditer(text):
+    for m in _finditer(_PERSON_FROM, text):
         if m.group(1).split()[0] not in _NOT_PLACE:
             add(m.start(1), m.end(1), True)
     return found

@@ -22,14 +22,15 @@ except ImportError:  # pragma: no cover
     _c = _p = None
 
 _LIMIT = 600  # most prefixes one pattern may have (fewer characters are read when it has more)
-_RANGE = 12  # widest character range spelled out
+_RANGE = 12  # widest character range spelled out, by default
 _DIGIT_RUN = re.compile("[0-9]+")
 _SPACE_RUN = re.compile("  +")
 _RUN_SYMBOLS = frozenset({" ", "0"})
 # Every character `\s` matches (str.isspace, the same test as `re`), read as " ".
 SPACES = {c: " " for c in range(0x3001) if chr(c).isspace()}
-# A decimal digit `\d` matches that the prefixes do not spell out.
-WIDE_DIGIT = re.compile(r"(?![0-9])\d")
+# A decimal digit `\d` matches that the prefixes do not spell out (one character class: `re`
+# skips to it in C).
+WIDE_DIGIT = re.compile(r"[^\D0-9]")
 
 # (prefix, done): done when the prefix cannot grow (long enough, or a non-literal came next).
 _Heads = set[tuple[str, bool]]
@@ -77,8 +78,9 @@ _REPEATS = _repeats()
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, widest: int) -> None:
         self.digit_class = False
+        self.widest = widest  # widest character range spelled out
 
     def seq(self, items: Any, k: int) -> _Heads:
         heads: _Heads = {("", False)}
@@ -101,7 +103,7 @@ class _Reader:
         for iop, iav in av:
             if iop is _c.LITERAL:
                 out.add((_char(chr(iav)), k == 1))
-            elif iop is _c.RANGE and iav[1] - iav[0] < _RANGE:
+            elif iop is _c.RANGE and iav[1] - iav[0] < self.widest:
                 out.update((_char(chr(c)), k == 1) for c in range(iav[0], iav[1] + 1))
             elif iop is _c.CATEGORY and iav is _c.CATEGORY_SPACE:
                 out.add((" ", k == 1))
@@ -154,7 +156,7 @@ class _Reader:
         return out
 
 
-def literal_prefixes(pattern: str, k: int = 8) -> Prefixes | None:
+def literal_prefixes(pattern: str, k: int = 8, widest: int = _RANGE) -> Prefixes | None:
     """Strings of up to `k` characters one of which starts every match of `pattern`; None when
     a match can start with no known character (a category first, an empty match, flags)."""
     if _c is None or _p is None:
@@ -165,7 +167,7 @@ def literal_prefixes(pattern: str, k: int = 8) -> Prefixes | None:
         return None
     if parsed.state.flags & (re.I | re.X):
         return None
-    reader = _Reader()
+    reader = _Reader(widest)
     try:
         heads = _capped(reader.seq(parsed.data, k))
     except _Unknown:
@@ -174,12 +176,20 @@ def literal_prefixes(pattern: str, k: int = 8) -> Prefixes | None:
     return None if "" in found else Prefixes(found, reader.digit_class)
 
 
-_SYMBOLS = {" ": r"\s+", "0": "[0-9]+"}
+def hint(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A pattern that finds one of `pattern`'s prefixes anywhere: where it finds none, `pattern`
+    has no match either, so a text can skip `pattern`. None when there is no such test."""
+    got = literal_prefixes(pattern.pattern, widest=26)
+    if got is None:
+        return None
+    return re.compile(alternation(got.strings, digits=r"\d+"))  # "٣" too
 
 
-def alternation(strings: set[str] | frozenset[str]) -> str:
+def alternation(strings: set[str] | frozenset[str], digits: str = "[0-9]+") -> str:
     """A regex alternation of `strings` (as `read` gives them) factored by prefix: at most one
-    branch goes on at each character, and the longest string that matches is the one found."""
+    branch goes on at each character, and the longest string that matches is the one found.
+    `digits` is what "0" stands for."""
+    symbols = {" ": r"\s+", "0": digits}
     root: dict[str, Any] = {}
     for w in strings:
         node = root
@@ -188,7 +198,7 @@ def alternation(strings: set[str] | frozenset[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
-        alts = [(_SYMBOLS.get(ch) or re.escape(ch)) + emit(sub)
+        alts = [(symbols.get(ch) or re.escape(ch)) + emit(sub)
                 for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
@@ -222,19 +232,16 @@ class PrefixIndex:
         holds a decimal digit the prefixes do not spell (scan it the slow way)."""
         if self._digit_class and not text.isascii() and WIDE_DIGIT.search(text):
             return None
-        out: dict[int, list[int]] = {}
         keys = self._keys
+        found = [(m.group(1), m.start(1)) for m in self._scan.finditer(text)]
         m = self._head.match(text)
         if m is not None:
-            for k in keys.get(m.group()) or keys[read(m.group())]:
-                out[k] = [0]
-        for m in self._scan.finditer(text):
-            cap = m.group(1)
-            p = m.start(1)
+            found.insert(0, (m.group(), 0))
+        out: dict[int, list[int]] = {}
+        for cap, p in found:
             for k in keys.get(cap) or keys[read(cap)]:
-                got = out.get(k)
-                if got is None:
-                    out[k] = [p]
+                if k in out:
+                    out[k].append(p)
                 else:
-                    got.append(p)
+                    out[k] = [p]
         return out
