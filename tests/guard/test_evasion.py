@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bedside.guard.claims import check_claims
-from bedside.guard.context import Context
+from bedside.guard.context import Context, Practice
+from bedside.guard.engine import check
 from bedside.guard.findings import Finding
 from bedside.guard.normalize import normalize
 from bedside.guard.promotion import check_promotion
@@ -69,3 +70,12 @@ def test_plain_form_is_caught_too(text: str, rule: str, excerpt: str) -> None:
     # The control: the same sentence written plainly triggers the same rule.
     plain = normalize(text).skeleton.text
     assert any(f.rule == rule for f in _all(plain))
+
+
+def test_full_width_links_are_read_as_links_not_a_crash() -> None:
+    """urlsplit refuses full-width hosts; the guard must read them as the link they show."""
+    practice = Practice(websites=("https://lakesidefm.example",))
+    report = check("Book at ｈｔｔｐｓ：／／lakesidefm.example today", Context(practice=practice))
+    [url] = [e for e in report.entities if e.type == "URL"]
+    assert url.own and url.text.startswith("ｈｔｔｐｓ")
+    assert check("see ｈｔｔｐｓ：／／x.com or http://x.com:99999/a").verdict in ("ok", "info", "warn")

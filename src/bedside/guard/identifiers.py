@@ -10,6 +10,7 @@ address is the address).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from urllib.parse import urlsplit
@@ -44,8 +45,14 @@ def _digits(s: str) -> str:
 
 
 def _host(url: str) -> str:
+    # NFKC first: urlsplit refuses full-width or compatibility letters in a host (ValueError),
+    # and an evasive "ｈｔｔｐｓ：／／" link must be read as the plain one it shows.
+    url = unicodedata.normalize("NFKC", url)
     u = url if "://" in url else "http://" + url
-    host = (urlsplit(u).hostname or "").lower()
+    try:
+        host = (urlsplit(u).hostname or "").lower()
+    except ValueError:  # still malformed (a bad port, say): not a host we can compare
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
