@@ -28,14 +28,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Update, exists, select, update
+from sqlalchemy import CursorResult, Update, bindparam, exists, select, update
 from sqlalchemy.orm import Session
 
 from bedside.errors import BedsideError
 from bedside.networks.base import AccountRef, Image, ImageError, OutgoingPost, Published
 from bedside.services import audit
 from bedside.settings import DEFAULT_LATE_GRACE
-from bedside.store.models import Account, PostVersion, Publication, Variant
+from bedside.store.models import Account, PostVersion, Publication, UTCDateTime, Variant
 from bedside.store.secrets import Sealer
 
 __all__ = [
@@ -104,6 +104,44 @@ class Recorded:
     next_attempt_at: datetime | None = None
 
 
+# --- the hot path's statements, built once (a publish runs them every time) -----------------
+
+_TIME = UTCDateTime()
+_ACTIVE = exists().where(Account.id == Publication.account_id, Account.status == "active")
+_CLAIM = update(Publication).where(
+    Publication.id == bindparam("pid"),
+    Publication.state == "scheduled",
+    Publication.next_attempt_at <= bindparam("now", type_=_TIME),
+    Publication.due_at >= bindparam("cutoff", type_=_TIME),
+    _ACTIVE,
+).values(
+    state="publishing", claimed_by=bindparam("worker"),
+    lease_until=bindparam("lease_until", type_=_TIME), attempts=Publication.attempts + 1,
+    updated_at=bindparam("now", type_=_TIME),
+)
+_CLAIMED = (
+    select(
+        Publication.idempotency_key, Publication.due_at, Publication.attempts,
+        Publication.account_id, Account.network, Account.handle, Account.credentials,
+        Account.options, Variant.text, PostVersion.text, PostVersion.link, PostVersion.images,
+    )
+    .join(Account, Account.id == Publication.account_id)
+    .join(PostVersion, PostVersion.id == Publication.version_id)
+    .outerjoin(Variant, (Variant.version_id == PostVersion.id)
+               & (Variant.network == Account.network))
+    .where(Publication.id == bindparam("pid"))
+)
+_PUBLISHED = update(Publication).where(
+    Publication.id == bindparam("pid"),
+    Publication.state == "publishing",
+    Publication.claimed_by == bindparam("worker"),
+).values(
+    state="published", remote_id=bindparam("remote_id"), remote_url=bindparam("remote_url"),
+    published_at=bindparam("published_at", type_=_TIME), lease_until=None, last_error=None,
+    updated_at=bindparam("now", type_=_TIME),
+)
+
+
 # --- claim ----------------------------------------------------------------------------------
 
 
@@ -123,35 +161,14 @@ def claim(
     due, its account is paused, it was too late (now expired), or it cannot be sent at all (its
     credentials or images are unusable; recorded as failed). `worker` must be unique per claim.
     """
-    taken = rows_changed(session, update(Publication).where(
-        Publication.id == publication_id,
-        Publication.state == "scheduled",
-        Publication.next_attempt_at <= now,
-        Publication.due_at >= now - late_grace,
-        exists().where(Account.id == Publication.account_id, Account.status == "active"),
-    ).values(
-        state="publishing", claimed_by=worker, lease_until=now + lease,
-        attempts=Publication.attempts + 1, updated_at=now,
-    ))
+    params = {"pid": publication_id, "worker": worker, "now": now, "lease_until": now + lease,
+              "cutoff": now - late_grace}
+    taken = cast(CursorResult[Any], session.connection().execute(_CLAIM, params)).rowcount
     if taken != 1:
         _expire(session, [publication_id], now=now, late_grace=late_grace)
         return None
-    row = session.execute(
-        select(
-            Publication.idempotency_key, Publication.due_at, Publication.attempts,
-            Publication.account_id, Account.network, Account.handle, Account.credentials,
-            Account.options, PostVersion.id, PostVersion.text, PostVersion.link,
-            PostVersion.images,
-        )
-        .join(Account, Account.id == Publication.account_id)
-        .join(PostVersion, PostVersion.id == Publication.version_id)
-        .where(Publication.id == publication_id)
-    ).one()
-    (key, due_at, attempt, account_id, network, handle, sealed, options, version_id, text, link,
-     images) = row
-    variant = session.scalar(
-        select(Variant.text).where(Variant.version_id == version_id, Variant.network == network)
-    )
+    (key, due_at, attempt, account_id, network, handle, sealed, options, variant, text, link,
+     images) = session.connection().execute(_CLAIMED, params).one()
     try:
         credentials = sealer.open(sealed) if sealed else {}
     except BedsideError as exc:  # the key changed: no post of this account can go
@@ -191,10 +208,10 @@ def record_published(
     session: Session, publication_id: int, published: Published, *, worker: str, now: datetime
 ) -> Recorded:
     """The network holds the post: keep its remote id, address and time."""
-    done = rows_changed(session, _held(publication_id, worker).values(
-        state="published", remote_id=published.remote_id, remote_url=published.url,
-        published_at=published.published_at, lease_until=None, last_error=None, updated_at=now,
-    ))
+    done = cast(CursorResult[Any], session.connection().execute(_PUBLISHED, {
+        "pid": publication_id, "worker": worker, "remote_id": published.remote_id,
+        "remote_url": published.url, "published_at": published.published_at, "now": now,
+    })).rowcount
     if done != 1:
         log.warning("publication %d: published, but the claim of %s was taken over",
                     publication_id, worker)
