@@ -7,7 +7,9 @@ claim is a conditional UPDATE and the reconciler (services/reconciler.py) asks t
 rows left mid-publish before anything is retried, and re-queues due rows whose task went missing.
 
 The queue follows BEDSIDE_QUEUE_URL: unset, a SqliteHuey file in the data directory (nothing else
-to install); `redis://…` RedisHuey; `postgresql://…` PostgresHuey. Store, sealer and network
+to install); `redis://…` RedisHuey; `postgresql://…` PostgresHuey. Installations that share a
+Redis server (or a PostgreSQL database) need a queue each: add `?queue=NAME` to the URL (default
+`bedside`), or their workers take each other's tasks. Store, sealer and network
 connectors are built lazily once per process from the settings. Logs carry ids, states and
 durations, never a post's text or a credential.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -26,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from huey import PostgresHuey, RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
@@ -64,7 +68,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 QUEUE_FILE = "queue.sqlite3"
-HUEY_NAME = "bedside"
+HUEY_NAME = "bedside"  # the queue's name; `?queue=NAME` on BEDSIDE_QUEUE_URL chooses another
+QUEUE_NAME = re.compile(r"[A-Za-z0-9_]{1,60}")
 # Huey's scheduler moves due tasks to the queue at most once a second; posts due at 9:00 should
 # leave at 9:00, so ours looks ten times a second (a cheap indexed query).
 SCHEDULER_TICK = 0.1
@@ -85,14 +90,13 @@ class WorkerOptions:
 # --- the queue ------------------------------------------------------------------------------
 
 _PUBLISH: weakref.WeakKeyDictionary[Huey, TaskWrapper] = weakref.WeakKeyDictionary()
-_QUEUES: dict[tuple[int, Settings, str], Huey] = {}
+_QUEUES: dict[tuple[int, Settings], Huey] = {}
 _QUEUES_LOCK = threading.Lock()
 
 
-def make_huey(settings: Settings, *, name: str = HUEY_NAME,
-              options: WorkerOptions | None = None) -> Huey:
+def make_huey(settings: Settings, *, options: WorkerOptions | None = None) -> Huey:
     """Build the huey instance the settings name, with the `publish(publication_id)` task."""
-    huey = _storage(settings, name)
+    huey = _storage(settings)
     opts = options or WorkerOptions()
 
     def publish(publication_id: int) -> None:
@@ -102,31 +106,38 @@ def make_huey(settings: Settings, *, name: str = HUEY_NAME,
     return huey
 
 
-def _storage(settings: Settings, name: str) -> Huey:
+def _storage(settings: Settings) -> Huey:
     url = settings.queue_url
     common: dict[str, Any] = {"results": False, "utc": True}
     if url is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return SqliteHuey(name, filename=str(settings.data_dir / QUEUE_FILE), timeout=30,
+        return SqliteHuey(HUEY_NAME, filename=str(settings.data_dir / QUEUE_FILE), timeout=30,
                           **common)
-    scheme = url.split("://", 1)[0].lower()
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    name = next((v for k, v in query if k == "queue"), HUEY_NAME)
+    if not QUEUE_NAME.fullmatch(name):
+        raise UsageError(f"the queue name in BEDSIDE_QUEUE_URL ({name!r}) may hold letters, "
+                         "digits and _ only")
+    rest = parts._replace(query=urlencode([(k, v) for k, v in query if k != "queue"]))
+    scheme = parts.scheme.lower()
     if scheme in ("redis", "rediss", "unix"):
-        return RedisHuey(name, url=url, **common)
+        return RedisHuey(name, url=urlunsplit(rest), **common)
     if scheme in ("postgres", "postgresql", "postgresql+psycopg"):
-        return PostgresHuey(name, dsn="postgresql://" + url.split("://", 1)[1], **common)
+        return PostgresHuey(name, dsn=urlunsplit(rest._replace(scheme="postgresql")), **common)
     raise UsageError(
         f"BEDSIDE_QUEUE_URL must start with redis:// or postgresql:// (or be unset for the "
         f"built-in queue), not {scheme}://"
     )
 
 
-def queue_for(settings: Settings, *, name: str = HUEY_NAME) -> Huey:
+def queue_for(settings: Settings) -> Huey:
     """The process's huey instance for these settings, built on first use."""
-    key = (os.getpid(), settings, name)
+    key = (os.getpid(), settings)
     with _QUEUES_LOCK:
         huey = _QUEUES.get(key)
         if huey is None:
-            huey = _QUEUES[key] = make_huey(settings, name=name)
+            huey = _QUEUES[key] = make_huey(settings)
         return huey
 
 

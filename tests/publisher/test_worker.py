@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,9 +32,14 @@ def test_the_queue_follows_the_settings(tmp_path: Path) -> None:
     embedded = worker.make_huey(_settings(tmp_path / "a", None))
     assert isinstance(embedded, SqliteHuey)
     assert (tmp_path / "a" / worker.QUEUE_FILE).exists()
-    assert isinstance(worker.make_huey(_settings(tmp_path, REDIS_URL)), RedisHuey)
+    shared = worker.make_huey(_settings(tmp_path, REDIS_URL))
+    assert isinstance(shared, RedisHuey) and shared.name == "bedside"
+    own = worker.make_huey(_settings(tmp_path, REDIS_URL + "?queue=lakeside_prod"))
+    assert own.storage.queue_key == "huey.redis.lakeside_prod"
     with pytest.raises(UsageError, match="BEDSIDE_QUEUE_URL must start with redis://"):
         worker.make_huey(_settings(tmp_path, "amqp://127.0.0.1"))
+    with pytest.raises(UsageError, match="letters, digits and _ only"):
+        worker.make_huey(_settings(tmp_path, REDIS_URL + "?queue=lakeside-prod"))
 
 
 def test_enqueue_puts_future_work_in_the_schedule(tmp_path: Path) -> None:
@@ -112,8 +118,9 @@ def test_an_unreadable_image_fails_only_its_post(practice: Practice,
 def test_a_worker_process_publishes_on_time_never_early(practice: Practice, tmp_path: Path,
                                                         queue: str) -> None:
     p = practice
-    if queue == "redis":
-        settings = dataclasses.replace(p.settings, queue_url=REDIS_URL)
+    if queue == "redis":  # a queue of its own: other runs may share this Redis server
+        settings = dataclasses.replace(
+            p.settings, queue_url=f"{REDIS_URL}?queue=test_{uuid.uuid4().hex[:12]}")
     elif p.store.dialect == "postgresql":
         settings = dataclasses.replace(p.settings, queue_url=p.settings.database_url)
     else:
