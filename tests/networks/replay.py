@@ -22,7 +22,8 @@ Request checks: method; scheme, host and path; query parameters (names in any or
 name's values in order); the headers listed (case-insensitive names; other headers are not
 checked) and `absent_headers`; and at most one body: `json` (compared whole, every key), `form`
 (urlencoded), `text`, `multipart` ({"fields": {name: value}, "files": {name: {"filename",
-"content_type", "size", "sha256"}}}, each file key optional) or `"empty": true`. A request without a body key has its body unchecked.
+"content_type", "size", "sha256"}}}, each file key optional) or `"empty": true`. A request
+without a body key has its body unchecked.
 Response: `status`, `headers`, and `json`, `text` or `base64` (bytes).
 
 `{{name}}` in any string is replaced by the variable `name` given to `load`; `{{any}}` matches any
