@@ -144,3 +144,23 @@ def test_register_replaces_only_when_asked() -> None:
     register("outbox", "bedside.networks.outbox:OutboxNetwork")  # the same target: a no-op
     register("outbox", "pkg.mod:Other", replace=True)
     assert registry._TARGETS["outbox"] == "pkg.mod:Other"
+
+
+def test_every_network_of_the_issue_is_registered() -> None:
+    assert names() == ["bluesky", "facebook", "instagram", "linkedin", "mastodon", "outbox",
+                       "threads", "x"]
+
+
+def test_network_class_imports_without_building(plugin_dir: Path) -> None:
+    write_plugin(plugin_dir, """
+        built = []
+
+        class Quiet:
+            def __init__(self, context):
+                built.append(context)
+        """)
+    register("quiet", f"{PLUGIN}:Quiet")
+    cls = registry.network_class("quiet")
+    assert cls.__name__ == "Quiet" and sys.modules[PLUGIN].built == []
+    with pytest.raises(UnknownNetwork, match="'nope'"):
+        registry.network_class("nope")

@@ -10,12 +10,21 @@ with its Idempotency-Key header. Several processes may publish at once.
 A key stays used after its post is deleted: `publish` and `find` still return that publication,
 so the reconciler never publishes again a post that someone took down.
 
+The rest of the protocol is as honest: `receive()` records a reply, mention, comment, review or
+quote as if someone had written it (for demos and the inbox's tests), and `fetch_interactions`
+returns them; `fetch_metrics` counts the replies and quotes received and says None for what the
+outbox cannot know (likes, impressions); the profile is stored and checked against the limits;
+`sample_followers` is empty (nobody follows a local file); `export_archive` writes the outbox's
+own data export, which `read_archive` reads back (networks.outbox_archive).
+
 Simulation knobs, read from the account's `options`, to show or test a network under stress:
 
     rate_limit_until   unix time; `publish` raises TransientError until then
     retry_after        the seconds that TransientError asks to wait (default: until the end)
     reject             a reason; `publish` raises PermanentError(reason), as for a revoked token
     cannot_tell        true: `find` raises CannotTell, as when a network cannot be searched
+
+The rate-limit knob applies to every call on the account; `reject` to publish and update_profile.
 """
 
 from __future__ import annotations
@@ -28,22 +37,30 @@ import re
 import sqlite3
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, get_args
 
 from bedside.errors import UsageError
 from bedside.networks.base import (
+    AccountMetrics,
     AccountRef,
+    ArchivePost,
     CannotTell,
+    Follower,
     Image,
+    Interaction,
+    InteractionKind,
     Limits,
     NetworkContext,
     NetworkError,
     OutgoingPost,
     PermanentError,
+    PostMetrics,
+    Profile,
     Published,
     TransientError,
 )
@@ -59,12 +76,14 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+# The outbox's own limits: a design choice, not a fact to check, so not in limits.toml.
 OUTBOX_LIMITS = Limits(
     name="Outbox", max_length=5000, unit="characters", max_images=4, alt_text_max=1500,
-    bio_max=500, display_name_max=50,
+    bio_max=500, display_name_max=50, source="bedside.networks.outbox",
 )
 BUSY_MS = 10_000  # how long a writer waits for another process's transaction
 _REMOTE_ID = re.compile(r"outbox:([1-9][0-9]*)")
+_KINDS: tuple[str, ...] = get_args(InteractionKind)
 _SCHEMA = (
     """CREATE TABLE IF NOT EXISTS posts (
         n               INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after a delete
@@ -78,6 +97,25 @@ _SCHEMA = (
         deleted_at      TEXT
     )""",
     "CREATE UNIQUE INDEX IF NOT EXISTS posts_handle_key ON posts (handle, idempotency_key)",
+    """CREATE TABLE IF NOT EXISTS interactions (
+        n               INTEGER PRIMARY KEY AUTOINCREMENT,
+        handle          TEXT NOT NULL,   -- our account, the one spoken to
+        kind            TEXT NOT NULL,
+        author_handle   TEXT NOT NULL,
+        author_name     TEXT NOT NULL,
+        text            TEXT NOT NULL,
+        created_at      TEXT NOT NULL,   -- ISO 8601, UTC
+        in_reply_to     TEXT,
+        rating          INTEGER
+    )""",
+    "CREATE INDEX IF NOT EXISTS interactions_handle ON interactions (handle, created_at)",
+    """CREATE TABLE IF NOT EXISTS profiles (
+        handle          TEXT PRIMARY KEY,
+        display_name    TEXT NOT NULL,
+        bio             TEXT NOT NULL,
+        avatar          TEXT,            -- JSON: {"mime", "alt", "size", "sha256"}
+        updated_at      TEXT NOT NULL
+    )""",
 )
 _COLUMNS = "n, handle, idempotency_key, text, link, reply_to, images, published_at, deleted_at"
 
@@ -174,6 +212,168 @@ class OutboxNetwork:
                 (datetime.now(UTC).isoformat(), int(match[1]), account.handle),
             )
 
+    def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
+        """Accept any handle; keep what was given (the outbox checks no password)."""
+        if not handle.strip():
+            raise PermanentError("An outbox account needs a handle.")
+        return {str(key): str(value) for key, value in secrets.items()}
+
+    def receive(
+        self,
+        handle: str,
+        *,
+        kind: InteractionKind,
+        author_handle: str,
+        text: str,
+        author_name: str = "",
+        in_reply_to: str | None = None,
+        rating: int | None = None,
+        created_at: datetime | None = None,
+    ) -> Interaction:
+        """Record something said to `handle`, as a network would deliver it; return it.
+
+        Raises UsageError for an unknown kind, a rating outside 1-5 or on anything but a review,
+        or a reply to a post that is not this handle's.
+        """
+        if kind not in _KINDS:
+            raise UsageError(f"{kind!r} is not an interaction kind ({', '.join(_KINDS)}).")
+        if rating is not None and (kind != "review" or not 1 <= rating <= 5):
+            raise UsageError("A rating is 1 to 5 stars, and only a review has one.")
+        if not author_handle.strip():
+            raise UsageError("An interaction needs its author's handle.")
+        when = (created_at or datetime.now(UTC)).astimezone(UTC).isoformat()
+        with self._connection(write=True) as db:
+            if in_reply_to is not None and not _owns(db, handle, in_reply_to):
+                raise UsageError(f"{in_reply_to!r} is not a post of outbox account {handle!r}.")
+            cursor = db.execute(
+                "INSERT INTO interactions (handle, kind, author_handle, author_name, text,"
+                " created_at, in_reply_to, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (handle, kind, author_handle, author_name, text, when, in_reply_to, rating),
+            )
+            row = db.execute(
+                f"SELECT {_INTERACTION} FROM interactions WHERE n = ?", (cursor.lastrowid,)
+            ).fetchone()
+        interaction = _interaction(row)
+        log.debug("outbox: %s received %s %s (%d chars)",
+                  handle, kind, interaction.remote_id, len(text))
+        return interaction
+
+    def fetch_interactions(
+        self, account: AccountRef, *, since: datetime | None = None
+    ) -> Sequence[Interaction]:
+        """What was received for the account after `since` (all when None), oldest first."""
+        _throttle(account.options)
+        after = "" if since is None else since.astimezone(UTC).isoformat()
+        with self._connection() as db:
+            rows = db.execute(
+                f"SELECT {_INTERACTION} FROM interactions WHERE handle = ? AND created_at > ?"
+                " ORDER BY created_at, n",
+                (account.handle, after),
+            ).fetchall()
+        return [_interaction(row) for row in rows]
+
+    def fetch_metrics(
+        self, account: AccountRef, remote_ids: Sequence[str]
+    ) -> Sequence[PostMetrics]:
+        """Replies and quotes received for each post still up; None for what nobody counted."""
+        _throttle(account.options)
+        now = datetime.now(UTC)
+        found = []
+        with self._connection() as db:
+            for remote_id in remote_ids:
+                if not _owns(db, account.handle, remote_id, alive=True):
+                    continue
+                counts = dict(db.execute(
+                    "SELECT kind, count(*) FROM interactions WHERE handle = ? AND in_reply_to = ?"
+                    " GROUP BY kind", (account.handle, remote_id),
+                ).fetchall())
+                found.append(PostMetrics(
+                    remote_id=remote_id, fetched_at=now,
+                    replies=counts.get("reply", 0), quotes=counts.get("quote", 0),
+                ))
+        return found
+
+    def account_metrics(self, account: AccountRef) -> AccountMetrics:
+        """The posts the account has up; nobody follows a local file, nor does it follow."""
+        _throttle(account.options)
+        with self._connection() as db:
+            (posts,) = db.execute(
+                "SELECT count(*) FROM posts WHERE handle = ? AND deleted_at IS NULL",
+                (account.handle,),
+            ).fetchone()
+        return AccountMetrics(fetched_at=datetime.now(UTC), followers=0, following=0, posts=posts)
+
+    def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
+        """None: the outbox has no followers."""
+        _throttle(account.options)
+        return []
+
+    def get_profile(self, account: AccountRef) -> Profile:
+        """The stored profile; a handle never updated has an empty one."""
+        _throttle(account.options)
+        with self._connection() as db:
+            row = db.execute(
+                "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?",
+                (account.handle,),
+            ).fetchone()
+        return _profile(account.handle, row)
+
+    def update_profile(
+        self,
+        account: AccountRef,
+        *,
+        display_name: str | None = None,
+        bio: str | None = None,
+        avatar: Image | None = None,
+    ) -> Profile:
+        """Store what is given, keep the rest; refuse what is longer than the limits allow."""
+        failure = simulated_failure(account.options, now=time.time())
+        if failure is not None:
+            raise failure
+        limits = self.limits
+        for what, value, most in (("display name", display_name, limits.display_name_max),
+                                  ("bio", bio, limits.bio_max)):
+            if value is not None and most is not None and len(value) > most:
+                raise PermanentError(
+                    f"profile rejected: the {what} has {len(value):,} characters,"
+                    f" more than the {most:,} accepted"
+                )
+        picture = None if avatar is None else json.dumps(_recorded(avatar))
+        now = datetime.now(UTC).isoformat()
+        with self._connection(write=True) as db:
+            db.execute(
+                "INSERT INTO profiles (handle, display_name, bio, avatar, updated_at)"
+                " VALUES (?, '', '', NULL, ?) ON CONFLICT (handle) DO NOTHING",
+                (account.handle, now),
+            )
+            db.execute(
+                "UPDATE profiles SET display_name = coalesce(?, display_name),"
+                " bio = coalesce(?, bio), avatar = coalesce(?, avatar), updated_at = ?"
+                " WHERE handle = ?",
+                (display_name, bio, picture, now, account.handle),
+            )
+            row = db.execute(
+                "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?",
+                (account.handle,),
+            ).fetchone()
+        return _profile(account.handle, row)
+
+    def read_archive(self, path: Path) -> Iterator[ArchivePost]:
+        """Posts from an outbox export (`export_archive`); ArchiveError names file and post."""
+        from bedside.networks.outbox_archive import read_archive
+
+        return read_archive(path)
+
+    def export_archive(self, handle: str, path: Path) -> int:
+        """Write `handle`'s posts still up, with their counts, as an archive; return how many."""
+        from bedside.networks.outbox_archive import write_archive
+
+        records = [r for r in self.records(handle) if r.deleted_at is None]
+        account = AccountRef(network=self.name, handle=handle)
+        metrics = {m.remote_id: m for m in self.fetch_metrics(
+            account, [r.remote_id for r in records])}
+        return write_archive(path, handle, records, metrics)
+
     def records(self, handle: str | None = None) -> list[OutboxRecord]:
         """Return every post the outbox holds (only `handle`'s when given), oldest first."""
         where, args = ("WHERE handle = ?", (handle,)) if handle is not None else ("", ())
@@ -206,8 +406,15 @@ class OutboxNetwork:
         if not self._ready:
             self._create()
         db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-        db.execute("PRAGMA synchronous = FULL")  # a commit survives a power cut, not just a kill
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            db.execute("PRAGMA synchronous = FULL")  # a commit survives a power cut, not a kill
+            if not self._ready:
+                _upgrade(db)
+                self._ready = True
+        except BaseException:
+            db.close()
+            raise
         return db
 
     def _create(self) -> None:
@@ -229,7 +436,6 @@ class OutboxNetwork:
                     os.link(aside, self.path)
             finally:
                 os.unlink(aside)
-        self._ready = True
 
 
 def rejection(post: OutgoingPost, limits: Limits) -> str | None:
@@ -280,6 +486,58 @@ def _flag(options: Mapping[str, Any], name: str) -> bool:
     if not isinstance(value, bool):
         raise UsageError(f"The outbox option {name!r} must be true or false, not {value!r}.")
     return value
+
+
+def _upgrade(db: sqlite3.Connection) -> None:
+    """Add the tables a file made by an older bedside lacks (each statement is IF NOT EXISTS)."""
+    (tables,) = db.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name IN ('interactions', 'profiles')"
+    ).fetchone()
+    if tables < 2:
+        db.execute("BEGIN IMMEDIATE")
+        for statement in _SCHEMA:
+            db.execute(statement)
+        db.execute("COMMIT")
+
+
+def _throttle(options: Mapping[str, Any]) -> None:
+    """Raise the rate-limit knob's TransientError, if it is on; `reject` is for writes only."""
+    failure = simulated_failure({k: v for k, v in options.items() if k != "reject"},
+                                now=time.time())
+    if failure is not None:
+        raise failure
+
+
+def _owns(db: sqlite3.Connection, handle: str, remote_id: str, *, alive: bool = False) -> bool:
+    match = _REMOTE_ID.fullmatch(remote_id)
+    if match is None:
+        return False
+    gone = " AND deleted_at IS NULL" if alive else ""
+    row = db.execute(
+        f"SELECT 1 FROM posts WHERE n = ? AND handle = ?{gone}", (int(match[1]), handle)
+    ).fetchone()
+    return row is not None
+
+
+_INTERACTION = "n, kind, author_handle, author_name, text, created_at, in_reply_to, rating"
+
+
+def _interaction(row: Any) -> Interaction:
+    n, kind, author_handle, author_name, text, created_at, in_reply_to, rating = row
+    return Interaction(
+        remote_id=f"outbox:in:{n}", kind=kind, author_handle=author_handle,
+        author_name=author_name, text=text, created_at=datetime.fromisoformat(created_at),
+        url=f"outbox://{author_handle}/in/{n}", in_reply_to=in_reply_to, rating=rating,
+    )
+
+
+def _profile(handle: str, row: Any) -> Profile:
+    if row is None:
+        return Profile(handle=handle)
+    display_name, bio, avatar = row
+    picture = None if avatar is None else json.loads(avatar)
+    url = None if picture is None else f"outbox://{handle}/avatar/{picture['sha256']}"
+    return Profile(handle=handle, display_name=display_name, bio=bio, avatar_url=url)
 
 
 def _require_key(key: str) -> None:

@@ -14,10 +14,26 @@ from functools import cache
 from bedside.errors import BedsideError
 from bedside.networks.base import Network, NetworkContext
 
-__all__ = ["NetworkImportError", "UnknownNetwork", "get_network", "names", "register"]
+__all__ = [
+    "NetworkImportError",
+    "UnknownNetwork",
+    "get_network",
+    "names",
+    "network_class",
+    "register",
+    "target",
+]
 
+# Every network here is documented in CONTRIBUTING.md and docs/networks.md (a test checks it).
 _TARGETS: dict[str, str] = {
+    "bluesky": "bedside.networks.bluesky:BlueskyNetwork",
+    "facebook": "bedside.networks.facebook:FacebookNetwork",
+    "instagram": "bedside.networks.instagram:InstagramNetwork",
+    "linkedin": "bedside.networks.linkedin:LinkedInNetwork",
+    "mastodon": "bedside.networks.mastodon:MastodonNetwork",
     "outbox": "bedside.networks.outbox:OutboxNetwork",
+    "threads": "bedside.networks.threads:ThreadsNetwork",
+    "x": "bedside.networks.x:XNetwork",
 }
 _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _TARGET = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*")
@@ -47,18 +63,34 @@ def register(name: str, target: str, *, replace: bool = False) -> None:
     _TARGETS[name] = target
 
 
+def target(name: str) -> str:
+    """Return the "module:Class" registered for `name`; raise UnknownNetwork."""
+    found = _TARGETS.get(name)
+    if found is None:
+        known = ", ".join(names()) or "none"
+        raise UnknownNetwork(f"Unknown network {name!r}; bedside knows: {known}.")
+    return found
+
+
+def network_class(name: str) -> type:
+    """Import and return the connector class for `name`, without building it.
+
+    Raises UnknownNetwork or NetworkImportError.
+    """
+    cls = _load(target(name))
+    assert isinstance(cls, type)
+    return cls
+
+
 def get_network(name: str, context: NetworkContext) -> Network:
     """Return the connector for `name`, built with `context`.
 
     Raises UnknownNetwork (with the known names) or NetworkImportError.
     """
-    target = _TARGETS.get(name)
-    if target is None:
-        known = ", ".join(names()) or "none"
-        raise UnknownNetwork(f"Unknown network {name!r}; bedside knows: {known}.")
-    network = _load(target)(context)
+    where = target(name)
+    network = _load(where)(context)
     if not isinstance(network, Network):
-        raise NetworkImportError(f"{target} (network {name!r}) does not implement Network.")
+        raise NetworkImportError(f"{where} (network {name!r}) does not implement Network.")
     return network
 
 
