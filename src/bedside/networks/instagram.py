@@ -1,0 +1,303 @@
+"""Instagram professional accounts through the Instagram API with Instagram Login (httpx).
+
+    publish   a media container per image (POST /{ig-user}/media: image_url, alt_text), a
+              CAROUSEL container over them when there are several, then POST
+              /{ig-user}/media_publish; Meta fetches each image from a public address
+              (meta.public_image_url); a reply answers a comment: POST /{comment}/replies
+    find      no idempotency key: networks.sent (recent media, or the replies under the comment)
+    delete    the API deletes comments only: a post must be deleted in the app
+    inbox     comments on recent media (mentions reach apps by webhook only)
+    metrics   likes, comments, shares, saves and views insights (views replaced impressions)
+    profile   read only through the API
+    connect   Instagram Login: code → short-lived token → long-lived token (60 days), refreshed
+              with ig_refresh_token once it is a day old and before it expires
+
+Alt text: the `alt_text` field is documented for image posts since 2025-03-24 (not for reels or
+stories): https://developers.facebook.com/docs/instagram-platform/content-publishing/.
+Other references: https://developers.facebook.com/docs/instagram-platform/instagram-api-with-
+instagram-login/business-login, .../reference/refresh_access_token, .../insights.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from bedside.networks.base import (
+    AccountMetrics,
+    AccountRef,
+    ArchiveError,
+    ArchivePost,
+    Follower,
+    Image,
+    Interaction,
+    NetworkContext,
+    OutgoingPost,
+    PermanentError,
+    PostMetrics,
+    Profile,
+    Published,
+)
+from bedside.networks.limits import limits_for
+from bedside.networks.meta import (
+    App,
+    GraphClient,
+    expires_at,
+    expiring,
+    insight_values,
+    public_image_url,
+    require,
+    timestamp,
+    wait_for_container,
+)
+from bedside.networks.sent import SKEW, Candidate, Journal, Sent, recall, send_once
+
+__all__ = ["GRAPH", "SCOPES", "InstagramNetwork"]
+
+GRAPH = "https://graph.instagram.com/v25.0"
+AUTHORIZE = "https://www.instagram.com/oauth/authorize"
+TOKEN = "https://api.instagram.com/oauth/access_token"
+SCOPES = ("instagram_business_basic", "instagram_business_content_publish",
+          "instagram_business_manage_comments", "instagram_business_manage_insights")
+REFRESH_BEFORE = timedelta(days=7)  # refresh early: a token past its date cannot be refreshed
+METRICS = "likes,comments,shares,saved,views"
+
+
+class InstagramNetwork:
+    """An Instagram professional account. Credentials: access_token, ig_user_id, expires_at."""
+
+    name = "instagram"
+
+    def __init__(self, context: NetworkContext, *, app: App | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.context = context
+        self.limits = limits_for("instagram")
+        self.graph = GraphClient(context, network="Instagram", base=GRAPH)
+        self.journal = Journal(context.data_dir)
+        self._app, self._sleep = app, sleep
+
+    @property
+    def app(self) -> App:
+        if self._app is None:
+            self._app = App.from_env("instagram")
+        return self._app
+
+    # Publishing
+
+    def publish(self, account: AccountRef, post: OutgoingPost, *,
+                idempotency_key: str) -> Published:
+        token, user = require(account.credentials, "access_token", "ig_user_id",
+                              network="Instagram")
+        sent_as = (self.name, account.handle, idempotency_key)
+        earlier = recall(self.journal, sent_as, lambda sent: self._candidates(account, sent))
+        if earlier is not None:
+            return earlier
+        caption = post.text if not post.link or post.link in post.text else (
+            f"{post.text}\n{post.link}")  # a caption's link is plain text: shown, not tapped
+        if post.reply_to is not None:
+            if post.images:
+                raise PermanentError("Instagram replies to comments are text only")
+            path, form = f"{post.reply_to}/replies", {"message": caption}
+        else:
+            path, form = f"{user}/media_publish", {
+                "creation_id": self._container(account, post.images, caption, token, user)}
+        response = send_once(self.journal, sent_as, text=caption, reply_to=post.reply_to,
+                             call=lambda: self.graph.request("POST", path, token=token,
+                                                             data=form))
+        remote_id = str(self.graph.checked(response)["id"])
+        url = None
+        if post.reply_to is None:
+            url = self.graph.call("GET", remote_id, token=token,
+                                  params={"fields": "permalink"}).get("permalink")
+        published = Published(remote_id, url, datetime.now(UTC))
+        self.journal.settle(*sent_as, published)
+        return published
+
+    def _container(self, account: AccountRef, images: Sequence[Image], caption: str,
+                   token: str, user: str) -> str:
+        """A processed container for one image or a carousel of several (up to the limit)."""
+        if not images:
+            raise PermanentError("Instagram posts need at least one image")
+        def make(image: Image, **extra: str) -> str:
+            url = public_image_url(self.context, account, image, network="Instagram")
+            body = self.graph.call("POST", f"{user}/media", token=token,
+                                   data={"image_url": url, "alt_text": image.alt, **extra})
+            return str(body["id"])
+
+        if len(images) == 1:
+            container = make(images[0], caption=caption)
+        else:
+            children = [make(image, is_carousel_item="true") for image in images]
+            container = str(self.graph.call("POST", f"{user}/media", token=token, data={
+                "media_type": "CAROUSEL", "children": ",".join(children),
+                "caption": caption})["id"])
+        wait_for_container(self.graph, container, token=token, field="status_code",
+                           sleep=self._sleep)
+        return container
+
+    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
+        return recall(self.journal, (self.name, account.handle, idempotency_key),
+                      lambda sent: self._candidates(account, sent))
+
+    def _candidates(self, account: AccountRef, sent: Sent) -> list[Candidate]:
+        token, user = require(account.credentials, "access_token", "ig_user_id",
+                              network="Instagram")
+        if sent.reply_to is None:
+            items = self.graph.pages(f"{user}/media", token=token, params={
+                "fields": "id,caption,timestamp,permalink", "limit": "50",
+                "since": str(int((sent.sent_at - SKEW).timestamp()))})
+            return [Candidate(str(i["id"]), str(i.get("caption", "")),
+                              timestamp(i.get("timestamp")), i.get("permalink")) for i in items]
+        own = account.credentials.get("username", account.handle)
+        items = self.graph.pages(f"{sent.reply_to}/replies", token=token,
+                                 params={"fields": "id,text,timestamp,username"})
+        return [Candidate(str(i["id"]), str(i.get("text", "")), timestamp(i.get("timestamp")),
+                          mine=i.get("username", own) == own) for i in items]
+
+    def delete(self, account: AccountRef, remote_id: str) -> None:
+        """Delete one of our comment replies; the API cannot delete a post (say so)."""
+        token = require(account.credentials, "access_token", network="Instagram")[0]
+        response = self.graph.request("DELETE", remote_id, token=token)
+        if response.status_code == 404:
+            return
+        if response.status_code >= 400 and response.status_code < 500:
+            body = _json(response.content)
+            if body.get("error", {}).get("code") == 100:
+                raise PermanentError("Instagram's API cannot delete this (posts can only be"
+                                     " deleted in the Instagram app)")
+        self.graph.checked(response)
+
+    # Inbox and metrics
+
+    def fetch_interactions(self, account: AccountRef, *,
+                           since: datetime | None = None) -> Sequence[Interaction]:
+        token, user = require(account.credentials, "access_token", "ig_user_id",
+                              network="Instagram")
+        media = self.graph.pages(f"{user}/media", token=token, max_pages=1, params={
+            "fields": "id,comments.limit(50){id,text,timestamp,username,from}",
+            "limit": "25"})
+        found = []
+        for item in media:
+            for comment in item.get("comments", {}).get("data", []):
+                author = comment.get("from") or {}
+                if str(author.get("id", "")) == user:
+                    continue
+                created = timestamp(comment.get("timestamp"))
+                if since is not None and created <= since:
+                    continue
+                found.append(Interaction(
+                    remote_id=str(comment["id"]), kind="comment",
+                    author_handle=str(comment.get("username") or author.get("username", "")),
+                    author_name=str(comment.get("username", "")),
+                    text=str(comment.get("text", "")), created_at=created,
+                    in_reply_to=str(item["id"]),
+                ))
+        return sorted(found, key=lambda i: i.created_at)
+
+    def fetch_metrics(self, account: AccountRef,
+                      remote_ids: Sequence[str]) -> Sequence[PostMetrics]:
+        token = require(account.credentials, "access_token", network="Instagram")[0]
+        metrics = []
+        for remote_id in remote_ids:
+            response = self.graph.request("GET", f"{remote_id}/insights", token=token,
+                                          params={"metric": METRICS})
+            if response.status_code == 404:
+                continue
+            values = insight_values(self.graph.checked(response))
+            metrics.append(PostMetrics(
+                remote_id=remote_id, fetched_at=datetime.now(UTC), likes=values.get("likes"),
+                replies=values.get("comments"), reposts=values.get("shares"),
+                impressions=values.get("views"),
+            ))
+        return metrics
+
+    def account_metrics(self, account: AccountRef) -> AccountMetrics:
+        token, user = require(account.credentials, "access_token", "ig_user_id",
+                              network="Instagram")
+        body = self.graph.call("GET", user, token=token,
+                               params={"fields": "followers_count,follows_count,media_count"})
+        return AccountMetrics(fetched_at=datetime.now(UTC),
+                              followers=body.get("followers_count"),
+                              following=body.get("follows_count"),
+                              posts=body.get("media_count"))
+
+    def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
+        raise PermanentError("Instagram does not let apps list an account's followers")
+
+    # Profile
+
+    def get_profile(self, account: AccountRef) -> Profile:
+        token, user = require(account.credentials, "access_token", "ig_user_id",
+                              network="Instagram")
+        body = self.graph.call("GET", user, token=token, params={
+            "fields": "username,name,biography,profile_picture_url,website"})
+        return Profile(handle=str(body.get("username", account.handle)),
+                       display_name=str(body.get("name", "")), bio=str(body.get("biography", "")),
+                       avatar_url=body.get("profile_picture_url"), website=body.get("website"))
+
+    def update_profile(self, account: AccountRef, *, display_name: str | None = None,
+                       bio: str | None = None, avatar: Image | None = None) -> Profile:
+        if display_name is None and bio is None and avatar is None:
+            return self.get_profile(account)
+        raise PermanentError("Instagram's API cannot change a profile: edit it in the app")
+
+    # Connecting an account
+
+    def authorization_url(self, *, state: str, redirect_uri: str) -> str:
+        """Instagram Login's authorization window (no PKCE in Instagram Login)."""
+        query = {"client_id": self.app.client_id, "redirect_uri": redirect_uri,
+                 "response_type": "code", "scope": ",".join(SCOPES), "state": state}
+        return f"{AUTHORIZE}?{urlencode(query)}"
+
+    def complete_authorization(self, *, code: str, state: str,
+                               redirect_uri: str) -> Mapping[str, str]:
+        app = self.app
+        short = self.graph.call("POST", TOKEN, data={
+            "client_id": app.client_id, "client_secret": app.client_secret,
+            "grant_type": "authorization_code", "redirect_uri": redirect_uri, "code": code})
+        first = short["data"][0] if isinstance(short.get("data"), list) else short
+        long = self.graph.call("GET", "https://graph.instagram.com/access_token", params={
+            "grant_type": "ig_exchange_token", "client_secret": app.client_secret,
+            "access_token": first["access_token"]})
+        return self._credentials(str(long["access_token"]), expires_at(long.get("expires_in")))
+
+    def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
+        """Check the token belongs to `handle`; return what to store."""
+        token = require(secrets, "access_token", network="Instagram")[0]
+        credentials = self._credentials(token, secrets.get("expires_at", ""))
+        if credentials["username"].casefold() != handle.strip().lstrip("@").casefold():
+            raise PermanentError(f"Instagram: this login is @{credentials['username']},"
+                                 f" not {handle!r}")
+        return credentials
+
+    def _credentials(self, token: str, expiry: str) -> dict[str, str]:
+        me = self.graph.call("GET", "me", token=token, params={"fields": "user_id,username"})
+        return {"access_token": token, "ig_user_id": str(me["user_id"]),
+                "username": str(me.get("username", "")), "expires_at": expiry}
+
+    def refresh(self, credentials: Mapping[str, str]) -> Mapping[str, str] | None:
+        """A fresh 60-day token in the last week of the old one's life, else None."""
+        if not expiring(credentials, within=REFRESH_BEFORE):
+            return None
+        body = self.graph.call("GET", "https://graph.instagram.com/refresh_access_token",
+                               params={"grant_type": "ig_refresh_token",
+                                       "access_token": credentials["access_token"]})
+        return {**credentials, "access_token": str(body["access_token"]),
+                "expires_at": expires_at(body.get("expires_in"))}
+
+    def read_archive(self, path: Path) -> Iterator[ArchivePost]:
+        raise ArchiveError(f"{path}: bedside does not read Instagram's export yet")
+
+
+
+def _json(content: bytes) -> dict[str, Any]:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

@@ -1,0 +1,287 @@
+"""Threads through the Threads API (httpx): container then threads_publish, replies, insights.
+
+    publish   POST /{user}/threads (TEXT with link_attachment; IMAGE with image_url and alt_text;
+              a CAROUSEL over is_carousel_item images), wait for the container, then POST
+              /{user}/threads_publish; a reply is the same with reply_to_id. A thread of posts is
+              each post published as a reply to the one before (the publisher's reply_to)
+    find      no idempotency key: networks.sent (the account's recent threads, or the replies
+              under the post answered)
+    inbox     replies to recent threads and mentions
+    metrics   views, likes, replies, reposts, quotes (media insights); followers_count
+    profile   read only through the API
+    connect   Threads Login: code → short-lived token (1 h) → long-lived (60 days), refreshed
+              with th_refresh_token once a day old and before it expires
+
+References: https://developers.facebook.com/docs/threads/posts/ (containers, limits),
+https://developers.facebook.com/documentation/threads/posts/accessibility (alt_text, images and
+videos only), https://developers.facebook.com/documentation/threads/retrieve-and-manage-
+replies/create-replies, https://developers.facebook.com/docs/threads/get-started/long-lived-tokens/,
+https://developers.facebook.com/docs/threads/insights.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bedside.networks.base import (
+    AccountMetrics,
+    AccountRef,
+    ArchiveError,
+    ArchivePost,
+    Follower,
+    Image,
+    Interaction,
+    NetworkContext,
+    OutgoingPost,
+    PermanentError,
+    PostMetrics,
+    Profile,
+    Published,
+)
+from bedside.networks.limits import limits_for
+from bedside.networks.meta import (
+    App,
+    GraphClient,
+    expires_at,
+    expiring,
+    insight_values,
+    public_image_url,
+    require,
+    timestamp,
+    wait_for_container,
+)
+from bedside.networks.sent import SKEW, Candidate, Journal, Sent, recall, send_once
+
+__all__ = ["GRAPH", "SCOPES", "ThreadsNetwork"]
+
+HOST = "https://graph.threads.net"
+GRAPH = f"{HOST}/v1.0"
+AUTHORIZE = "https://threads.net/oauth/authorize"
+SCOPES = ("threads_basic", "threads_content_publish", "threads_read_replies",
+          "threads_manage_replies", "threads_manage_insights", "threads_manage_mentions",
+          "threads_delete")
+REFRESH_BEFORE = timedelta(days=7)
+POST_FIELDS = "id,text,timestamp,permalink"
+REPLY_FIELDS = "id,text,timestamp,permalink,username"
+
+
+class ThreadsNetwork:
+    """A Threads profile. Credentials: access_token, threads_user_id, username, expires_at."""
+
+    name = "threads"
+
+    def __init__(self, context: NetworkContext, *, app: App | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.context = context
+        self.limits = limits_for("threads")
+        self.graph = GraphClient(context, network="Threads", base=GRAPH)
+        self.journal = Journal(context.data_dir)
+        self._app, self._sleep = app, sleep
+
+    @property
+    def app(self) -> App:
+        if self._app is None:
+            self._app = App.from_env("threads")
+        return self._app
+
+    # Publishing
+
+    def publish(self, account: AccountRef, post: OutgoingPost, *,
+                idempotency_key: str) -> Published:
+        token, user = require(account.credentials, "access_token", "threads_user_id",
+                              network="Threads")
+        sent_as = (self.name, account.handle, idempotency_key)
+        earlier = recall(self.journal, sent_as, lambda sent: self._candidates(account, sent))
+        if earlier is not None:
+            return earlier
+        container = self._container(account, post, token, user)
+        response = send_once(
+            self.journal, sent_as, text=post.text, reply_to=post.reply_to,
+            call=lambda: self.graph.request("POST", f"{user}/threads_publish", token=token,
+                                            data={"creation_id": container}))
+        remote_id = str(self.graph.checked(response)["id"])
+        url = self.graph.call("GET", remote_id, token=token,
+                              params={"fields": "permalink"}).get("permalink")
+        published = Published(remote_id, url, datetime.now(UTC))
+        self.journal.settle(*sent_as, published)
+        return published
+
+    def _container(self, account: AccountRef, post: OutgoingPost, token: str,
+                   user: str) -> str:
+        def make(form: dict[str, str]) -> str:
+            return str(self.graph.call("POST", f"{user}/threads", token=token, data=form)["id"])
+
+        def image_form(image: Image) -> dict[str, str]:
+            url = public_image_url(self.context, account, image, network="Threads")
+            return {"media_type": "IMAGE", "image_url": url, "alt_text": image.alt}
+
+        common = {"reply_to_id": post.reply_to} if post.reply_to else {}
+        if not post.images:
+            form = {"media_type": "TEXT", "text": post.text, **common}
+            if post.link:
+                form["link_attachment"] = post.link
+            return make(form)  # a text container needs no processing
+        if len(post.images) == 1:
+            container = make({**image_form(post.images[0]), "text": post.text, **common})
+        else:
+            children = [make({**image_form(image), "is_carousel_item": "true"})
+                        for image in post.images]
+            container = make({"media_type": "CAROUSEL", "children": ",".join(children),
+                              "text": post.text, **common})
+        wait_for_container(self.graph, container, token=token, field="status",
+                           sleep=self._sleep)
+        return container
+
+    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
+        return recall(self.journal, (self.name, account.handle, idempotency_key),
+                      lambda sent: self._candidates(account, sent))
+
+    def _candidates(self, account: AccountRef, sent: Sent) -> list[Candidate]:
+        token, user = require(account.credentials, "access_token", "threads_user_id",
+                              network="Threads")
+        if sent.reply_to is None:
+            items = self.graph.pages(f"{user}/threads", token=token, params={
+                "fields": POST_FIELDS, "limit": "50",
+                "since": str(int((sent.sent_at - SKEW).timestamp()))})
+        else:
+            items = self.graph.pages(f"{sent.reply_to}/replies", token=token,
+                                     params={"fields": REPLY_FIELDS, "reverse": "true"})
+        own = account.credentials.get("username", account.handle)
+        return [Candidate(str(i["id"]), str(i.get("text", "")), timestamp(i.get("timestamp")),
+                          i.get("permalink"), mine=i.get("username", own) == own) for i in items]
+
+    def delete(self, account: AccountRef, remote_id: str) -> None:
+        token = require(account.credentials, "access_token", network="Threads")[0]
+        response = self.graph.request("DELETE", remote_id, token=token)
+        if response.status_code != 404:
+            self.graph.checked(response)
+
+    # Inbox and metrics
+
+    def fetch_interactions(self, account: AccountRef, *,
+                           since: datetime | None = None) -> Sequence[Interaction]:
+        """Replies to the account's recent threads (not its own) and mentions of it."""
+        token, user = require(account.credentials, "access_token", "threads_user_id",
+                              network="Threads")
+        own = account.credentials.get("username", account.handle)
+        found: list[Interaction] = []
+        recent = self.graph.pages(f"{user}/threads", token=token, max_pages=1,
+                                  params={"fields": "id", "limit": "10"})
+        for item in recent:
+            for reply in self.graph.pages(f"{item['id']}/replies", token=token, max_pages=2,
+                                          params={"fields": REPLY_FIELDS}):
+                if reply.get("username") != own:
+                    found.append(_interaction(reply, "reply", in_reply_to=str(item["id"])))
+        for mention in self.graph.pages(f"{user}/mentions", token=token, max_pages=1,
+                                        params={"fields": REPLY_FIELDS}):
+            found.append(_interaction(mention, "mention", in_reply_to=None))
+        return sorted((i for i in found if since is None or i.created_at > since),
+                      key=lambda i: i.created_at)
+
+    def fetch_metrics(self, account: AccountRef,
+                      remote_ids: Sequence[str]) -> Sequence[PostMetrics]:
+        token = require(account.credentials, "access_token", network="Threads")[0]
+        metrics = []
+        for remote_id in remote_ids:
+            response = self.graph.request("GET", f"{remote_id}/insights", token=token, params={
+                "metric": "views,likes,replies,reposts,quotes"})
+            if response.status_code == 404:
+                continue
+            values = insight_values(self.graph.checked(response))
+            metrics.append(PostMetrics(
+                remote_id=remote_id, fetched_at=datetime.now(UTC), likes=values.get("likes"),
+                replies=values.get("replies"), reposts=values.get("reposts"),
+                quotes=values.get("quotes"), impressions=values.get("views"),
+            ))
+        return metrics
+
+    def account_metrics(self, account: AccountRef) -> AccountMetrics:
+        token, user = require(account.credentials, "access_token", "threads_user_id",
+                              network="Threads")
+        body = self.graph.call("GET", f"{user}/threads_insights", token=token,
+                               params={"metric": "followers_count"})
+        return AccountMetrics(fetched_at=datetime.now(UTC),
+                              followers=insight_values(body).get("followers_count"))
+
+    def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
+        raise PermanentError("Threads does not let apps list a profile's followers")
+
+    # Profile
+
+    def get_profile(self, account: AccountRef) -> Profile:
+        token = require(account.credentials, "access_token", network="Threads")[0]
+        body = self.graph.call("GET", "me", token=token, params={
+            "fields": "id,username,name,threads_profile_picture_url,threads_biography"})
+        return Profile(handle=str(body.get("username", account.handle)),
+                       display_name=str(body.get("name", "")),
+                       bio=str(body.get("threads_biography", "")),
+                       avatar_url=body.get("threads_profile_picture_url"))
+
+    def update_profile(self, account: AccountRef, *, display_name: str | None = None,
+                       bio: str | None = None, avatar: Image | None = None) -> Profile:
+        if display_name is None and bio is None and avatar is None:
+            return self.get_profile(account)
+        raise PermanentError("The Threads API cannot change a profile: edit it in the app")
+
+    # Connecting an account
+
+    def authorization_url(self, *, state: str, redirect_uri: str) -> str:
+        """Threads' authorization window (no PKCE in Threads Login)."""
+        query = {"client_id": self.app.client_id, "redirect_uri": redirect_uri,
+                 "scope": ",".join(SCOPES), "response_type": "code", "state": state}
+        return f"{AUTHORIZE}?{urlencode(query)}"
+
+    def complete_authorization(self, *, code: str, state: str,
+                               redirect_uri: str) -> Mapping[str, str]:
+        app = self.app
+        short = self.graph.call("POST", f"{HOST}/oauth/access_token", data={
+            "client_id": app.client_id, "client_secret": app.client_secret,
+            "grant_type": "authorization_code", "redirect_uri": redirect_uri, "code": code})
+        long = self.graph.call("GET", f"{HOST}/access_token", params={
+            "grant_type": "th_exchange_token", "client_secret": app.client_secret,
+            "access_token": short["access_token"]})
+        return self._credentials(str(long["access_token"]), expires_at(long.get("expires_in")))
+
+    def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
+        token = require(secrets, "access_token", network="Threads")[0]
+        credentials = self._credentials(token, secrets.get("expires_at", ""))
+        if credentials["username"].casefold() != handle.strip().lstrip("@").casefold():
+            raise PermanentError(f"Threads: this login is @{credentials['username']},"
+                                 f" not {handle!r}")
+        return credentials
+
+    def _credentials(self, token: str, expiry: str) -> dict[str, str]:
+        me = self.graph.call("GET", "me", token=token, params={"fields": "id,username"})
+        return {"access_token": token, "threads_user_id": str(me["id"]),
+                "username": str(me.get("username", "")), "expires_at": expiry}
+
+    def refresh(self, credentials: Mapping[str, str]) -> Mapping[str, str] | None:
+        """A fresh 60-day token in the last week of the old one's life, else None."""
+        if not expiring(credentials, within=REFRESH_BEFORE):
+            return None
+        body = self.graph.call("GET", f"{HOST}/refresh_access_token", params={
+            "grant_type": "th_refresh_token", "access_token": credentials["access_token"]})
+        return {**credentials, "access_token": str(body["access_token"]),
+                "expires_at": expires_at(body.get("expires_in"))}
+
+    def read_archive(self, path: Path) -> Iterator[ArchivePost]:
+        raise ArchiveError(f"{path}: bedside does not read Threads' export yet")
+
+
+def _interaction(item: Mapping[str, object], kind: str, *,
+                 in_reply_to: str | None) -> Interaction:
+    username = str(item.get("username", ""))
+    return Interaction(
+        remote_id=str(item["id"]), kind="reply" if kind == "reply" else "mention",
+        author_handle=username, author_name=username, text=str(item.get("text", "")),
+        created_at=timestamp(item.get("timestamp")), url=_str(item.get("permalink")),
+        in_reply_to=in_reply_to,
+    )
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
