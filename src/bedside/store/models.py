@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -32,12 +33,19 @@ ROLES = ("owner", "editor", "reviewer")
 ACCOUNT_KINDS = ("practice", "personal")
 ACCOUNT_STATUSES = ("active", "paused")
 POST_STATUSES = ("draft", "scheduled", "cancelled")
+# composed: written in bedside; imported: read from a network's own data export (published
+# history: its one ledger row says published, it is never scheduled or sent).
+POST_ORIGINS = ("composed", "imported")
 DECISIONS = ("approved", "rejected", "override")
 # The ledger's states. scheduled → publishing (claimed, leased) → published | failed;
 # a lease that expires with no answer from the network → uncertain (a human checks);
 # approval after the due time → expired; an edit or unschedule → cancelled.
 LEDGER_STATES = ("scheduled", "publishing", "published", "failed", "uncertain", "expired",
                  "cancelled")
+# The counts a metric snapshot holds (the names of networks.base.PostMetrics), and where they
+# came from: the network's API, or the counts written in its data export.
+METRICS = ("likes", "replies", "reposts", "quotes", "impressions", "clicks")
+METRIC_SOURCES = ("api", "archive")
 
 
 def utcnow() -> datetime:
@@ -153,15 +161,25 @@ class Strategy(Base):
 
 
 class Post(Base):
-    """What a doctor composed once; its versions hold the text, its targets the accounts."""
+    """What a doctor composed once; its versions hold the text, its targets the accounts.
+
+    An imported post (origin `imported`) came from a network's data export: one version, one
+    target, and one ledger row already `published` with the network's id and date; its status
+    stays `draft` because bedside never planned it.
+    """
 
     __tablename__ = "post"
-    __table_args__ = (CheckConstraint(_in("status", POST_STATUSES), name="status"),)
+    __table_args__ = (
+        CheckConstraint(_in("status", POST_STATUSES), name="status"),
+        CheckConstraint(_in("origin", POST_ORIGINS), name="origin"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspace.id", ondelete="CASCADE"), index=True
     )
     status: Mapped[str] = mapped_column(String(16), default="draft")
+    origin: Mapped[str] = mapped_column(String(16), default="composed",
+                                        server_default="composed")
     scheduled_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -258,7 +276,9 @@ class Publication(Base):
     """The ledger: the truth about one post on one account, claimed before the network is called.
 
     One row per (post, account), so however often a post is edited or rescheduled it can reach an
-    account once; `version_id` names the exact version that goes (or went) out.
+    account once; `version_id` names the exact version that goes (or went) out. A remote id is
+    unique on its account, so the same network post is never held twice (an archive imported
+    again, or one holding posts bedside published itself).
     """
 
     __tablename__ = "publication"
@@ -266,6 +286,7 @@ class Publication(Base):
         UniqueConstraint("post_id", "account_id"),
         CheckConstraint(_in("state", LEDGER_STATES), name="state"),
         Index("ix_publication_state_due", "state", "due_at"),
+        Index("ix_publication_account_remote_id", "account_id", "remote_id", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"))
@@ -280,11 +301,40 @@ class Publication(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(120), default=None)
     remote_id: Mapped[str | None] = mapped_column(String(300), default=None)
     remote_url: Mapped[str | None] = mapped_column(Text, default=None)
+    # The remote id of the post this one answers (a reply, or the next post of a thread).
+    reply_to: Mapped[str | None] = mapped_column(String(300), default=None)
     published_at: Mapped[datetime | None] = mapped_column(default=None)
     last_error: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     account: Mapped[Account] = relationship(lazy="joined")
+
+
+class MetricSnapshot(Base):
+    """The counts of one published post on one account at one moment; None: not reported.
+
+    Snapshots accumulate (insights reads trends from them); `source` says whether the counts came
+    from the network's API or from its data export, whose counts date from the export.
+    """
+
+    __tablename__ = "metric_snapshot"
+    __table_args__ = (
+        CheckConstraint(_in("source", METRIC_SOURCES), name="source"),
+        CheckConstraint(" AND ".join(f"({m} IS NULL OR {m} >= 0)" for m in METRICS),
+                        name="counts"),
+        Index("ix_metric_snapshot_publication_fetched", "publication_id", "fetched_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("publication.id", ondelete="CASCADE"))
+    fetched_at: Mapped[datetime] = mapped_column()
+    source: Mapped[str] = mapped_column(String(16))
+    likes: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    replies: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    reposts: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    quotes: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    impressions: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    clicks: Mapped[int | None] = mapped_column(BigInteger, default=None)
 
 
 class AuditEntry(Base):
