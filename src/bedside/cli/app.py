@@ -9,6 +9,7 @@ import click
 from bedside.cli.calendar_io import calendar_cmd, export_group, import_group
 from bedside.cli.check import InputError, check
 from bedside.cli.env import Env
+from bedside.cli.networks_cmd import networks_cmd
 from bedside.cli.posts import approve, audit_log, post, queue, unschedule
 from bedside.cli.setup import account, init, member, strategy
 from bedside.cli.worker_cmd import worker
@@ -38,7 +39,7 @@ def cli(ctx: click.Context, user: str | None, workspace: str | None) -> None:
 
 
 for command in (check, init, member, account, strategy, post, queue, approve, unschedule,
-                audit_log, import_group, export_group, calendar_cmd, worker):
+                audit_log, import_group, export_group, calendar_cmd, worker, networks_cmd):
     cli.add_command(command)
 
 
