@@ -33,7 +33,7 @@ def read(path: Path) -> Iterator[ArchivePost]:
     """Posts from `outbox.json`, or from the export zip that holds it, oldest first."""
     where, raw = _load(path)
     try:
-        document = json.loads(raw)
+        document = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise ArchiveError(f"{where}: not UTF-8 text (byte {exc.start}).") from None
     except json.JSONDecodeError as exc:
