@@ -46,6 +46,7 @@ from bedside.networks.base import (
     PostMetrics,
     Profile,
     Published,
+    Unsupported,
 )
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import App, GraphClient, expires_at, expiring, require, timestamp
@@ -220,7 +221,7 @@ class FacebookNetwork:
                               followers=int(followers) if followers is not None else None)
 
     def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
-        raise PermanentError("Facebook does not let apps list a Page's followers")
+        raise Unsupported("Facebook does not let apps list a Page's followers")
 
     # Profile
 
@@ -238,10 +239,10 @@ class FacebookNetwork:
                        bio: str | None = None, avatar: Image | None = None) -> Profile:
         """Change the Page's `about`; a new name or picture goes through Facebook itself."""
         if display_name is not None:
-            raise PermanentError("Facebook reviews every Page name change: rename the Page in"
+            raise Unsupported("Facebook reviews every Page name change: rename the Page in"
                                  " Facebook's Page settings")
         if avatar is not None:
-            raise PermanentError("The Graph API cannot change a Page's picture: change it on"
+            raise Unsupported("The Graph API cannot change a Page's picture: change it on"
                                  " Facebook")
         if bio is not None:
             token, page = require(account.credentials, "access_token", "page_id",
@@ -251,7 +252,7 @@ class FacebookNetwork:
 
     # Connecting an account
 
-    def authorization_url(self, *, state: str, redirect_uri: str) -> str:
+    def authorization_url(self, *, state: str, redirect_uri: str, handle: str = "") -> str:
         """Facebook Login's dialog (the manual flow has no PKCE for web apps)."""
         query = {"client_id": self.app.client_id, "redirect_uri": redirect_uri,
                  "state": state, "response_type": "code", "scope": ",".join(SCOPES)}
@@ -259,10 +260,7 @@ class FacebookNetwork:
 
     def complete_authorization(self, *, code: str, state: str,
                                redirect_uri: str) -> Mapping[str, str]:
-        """The code for a long-lived user token (about 60 days); `connect` then picks the Page.
-
-        When the user manages exactly one Page, its credentials are returned at once.
-        """
+        """The code for a long-lived user token (about 60 days); `connect` then picks the Page."""
         app = self.app
         short = self.graph.call("POST", "oauth/access_token", data={
             "client_id": app.client_id, "client_secret": app.client_secret,
@@ -270,10 +268,8 @@ class FacebookNetwork:
         long = self.graph.call("POST", "oauth/access_token", data={
             "grant_type": "fb_exchange_token", "client_id": app.client_id,
             "client_secret": app.client_secret, "fb_exchange_token": short["access_token"]})
-        user = {"user_token": str(long["access_token"]),
+        return {"user_token": str(long["access_token"]),
                 "expires_at": expires_at(long.get("expires_in"))}
-        pages = self._pages(user["user_token"])
-        return _page_credentials(pages[0]) if len(pages) == 1 else user
 
     def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
         """The Page named `handle` (id, username or name) among those the user token manages.

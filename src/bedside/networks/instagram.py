@@ -31,7 +31,6 @@ from urllib.parse import urlencode
 from bedside.networks.base import (
     AccountMetrics,
     AccountRef,
-    ArchiveError,
     ArchivePost,
     Follower,
     Image,
@@ -42,6 +41,7 @@ from bedside.networks.base import (
     PostMetrics,
     Profile,
     Published,
+    Unsupported,
 )
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import (
@@ -168,7 +168,7 @@ class InstagramNetwork:
         if response.status_code >= 400 and response.status_code < 500:
             body = _json(response.content)
             if body.get("error", {}).get("code") == 100:
-                raise PermanentError("Instagram's API cannot delete this (posts can only be"
+                raise Unsupported("Instagram's API cannot delete this (posts can only be"
                                      " deleted in the Instagram app)")
         self.graph.checked(response)
 
@@ -227,7 +227,7 @@ class InstagramNetwork:
                               posts=body.get("media_count"))
 
     def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
-        raise PermanentError("Instagram does not let apps list an account's followers")
+        raise Unsupported("Instagram does not let apps list an account's followers")
 
     # Profile
 
@@ -244,11 +244,11 @@ class InstagramNetwork:
                        bio: str | None = None, avatar: Image | None = None) -> Profile:
         if display_name is None and bio is None and avatar is None:
             return self.get_profile(account)
-        raise PermanentError("Instagram's API cannot change a profile: edit it in the app")
+        raise Unsupported("Instagram's API cannot change a profile: edit it in the app")
 
     # Connecting an account
 
-    def authorization_url(self, *, state: str, redirect_uri: str) -> str:
+    def authorization_url(self, *, state: str, redirect_uri: str, handle: str = "") -> str:
         """Instagram Login's authorization window (no PKCE in Instagram Login)."""
         query = {"client_id": self.app.client_id, "redirect_uri": redirect_uri,
                  "response_type": "code", "scope": ",".join(SCOPES), "state": state}
@@ -291,7 +291,7 @@ class InstagramNetwork:
                 "expires_at": expires_at(body.get("expires_in"))}
 
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
-        raise ArchiveError(f"{path}: bedside does not read Instagram's export yet")
+        raise Unsupported(f"{path}: bedside does not read Instagram's export yet")
 
 
 

@@ -53,6 +53,7 @@ from bedside.networks.base import (
     Profile,
     Published,
     TransientError,
+    Unsupported,
 )
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import App, expires_at, expiring, require
@@ -308,7 +309,7 @@ class LinkedInNetwork:
         return AccountMetrics(fetched_at=datetime.now(UTC), followers=body.get("firstDegreeSize"))
 
     def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
-        raise PermanentError("LinkedIn does not let apps list an account's followers")
+        raise Unsupported("LinkedIn does not let apps list an account's followers")
 
     # Profile
 
@@ -330,12 +331,12 @@ class LinkedInNetwork:
                        bio: str | None = None, avatar: Image | None = None) -> Profile:
         if display_name is None and bio is None and avatar is None:
             return self.get_profile(account)
-        raise PermanentError("LinkedIn's API does not let this app change a profile or page:"
+        raise Unsupported("LinkedIn's API does not let this app change a profile or page:"
                              " edit it on LinkedIn")
 
     # Connecting an account
 
-    def authorization_url(self, *, state: str, redirect_uri: str) -> str:
+    def authorization_url(self, *, state: str, redirect_uri: str, handle: str = "") -> str:
         """LinkedIn's authorization page (three-legged OAuth; PKCE is for native apps only)."""
         query = {"response_type": "code", "client_id": self.app.client_id,
                  "redirect_uri": redirect_uri, "state": state, "scope": " ".join(SCOPES)}

@@ -30,7 +30,6 @@ from urllib.parse import urlencode
 from bedside.networks.base import (
     AccountMetrics,
     AccountRef,
-    ArchiveError,
     ArchivePost,
     Follower,
     Image,
@@ -41,6 +40,7 @@ from bedside.networks.base import (
     PostMetrics,
     Profile,
     Published,
+    Unsupported,
 )
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import (
@@ -208,7 +208,7 @@ class ThreadsNetwork:
                               followers=insight_values(body).get("followers_count"))
 
     def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
-        raise PermanentError("Threads does not let apps list a profile's followers")
+        raise Unsupported("Threads does not let apps list a profile's followers")
 
     # Profile
 
@@ -225,11 +225,11 @@ class ThreadsNetwork:
                        bio: str | None = None, avatar: Image | None = None) -> Profile:
         if display_name is None and bio is None and avatar is None:
             return self.get_profile(account)
-        raise PermanentError("The Threads API cannot change a profile: edit it in the app")
+        raise Unsupported("The Threads API cannot change a profile: edit it in the app")
 
     # Connecting an account
 
-    def authorization_url(self, *, state: str, redirect_uri: str) -> str:
+    def authorization_url(self, *, state: str, redirect_uri: str, handle: str = "") -> str:
         """Threads' authorization window (no PKCE in Threads Login)."""
         query = {"client_id": self.app.client_id, "redirect_uri": redirect_uri,
                  "scope": ",".join(SCOPES), "response_type": "code", "state": state}
@@ -269,7 +269,7 @@ class ThreadsNetwork:
                 "expires_at": expires_at(body.get("expires_in"))}
 
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
-        raise ArchiveError(f"{path}: bedside does not read Threads' export yet")
+        raise Unsupported(f"{path}: bedside does not read Threads' export yet")
 
 
 def _interaction(item: Mapping[str, object], kind: str, *,
