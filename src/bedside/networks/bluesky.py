@@ -1,0 +1,552 @@
+"""Bluesky, through the `atproto` SDK (https://atproto.blue) on the injected HTTP client.
+
+Credentials kept per account (sealed by the store): `service` (the account's server, by default
+https://bsky.social), `identifier` (handle), `did`, and `app_password`: an app password
+(Settings → Privacy and security → App passwords), never the account's own password. Sessions
+live in memory, one per account and process: a login (createSession, 30 per 5 minutes) happens
+once, and again only when the server forgets the session.
+
+Idempotency: a post's record key is derived from the idempotency key (bluesky_records.
+record_key), and com.atproto.repo.createRecord with a key already used makes no second record.
+`publish` looks the key up first (a retry after a lost answer returns the first post, without
+uploading its images again) and after a failed create (did it land anyway?). `find` is a
+com.atproto.repo.getRecord of that key.
+
+Reads of app.bsky.* (notifications, counts, followers) go through the account's server to the
+Bluesky AppView; the profile is read from the repository itself, which is always current.
+
+Errors (XRPC: https://atproto.com/specs/xrpc#error-responses; limits and their RateLimit-* and
+Retry-After headers: https://docs.bsky.app/docs/advanced-guides/rate-limits):
+    401/403 AuthenticationRequired, AccountTakedown…  PermanentError: reconnect the account
+    401 ExpiredToken, InvalidToken                     log in again once, then PermanentError
+    400 InvalidRequest, BlobTooLarge…, 413             PermanentError: content rejected
+    429 RateLimitExceeded                              TransientError after Retry-After (or
+                                                       RateLimit-Reset, epoch seconds)
+    5xx, 408, 409, timeouts, connection errors         TransientError
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from atproto import Client, models
+from atproto_client import exceptions as sdk
+from atproto_client.models.common import XrpcError
+from atproto_client.request import Request, RequestBase
+
+from bedside.errors import UsageError
+from bedside.networks import bluesky_archive
+from bedside.networks.base import (
+    AccountMetrics,
+    AccountRef,
+    ArchivePost,
+    CannotTell,
+    Follower,
+    Image,
+    ImageError,
+    Interaction,
+    InteractionKind,
+    NetworkContext,
+    OutgoingPost,
+    PermanentError,
+    PostMetrics,
+    Profile,
+    Published,
+    TransientError,
+)
+from bedside.networks.bluesky_records import (
+    POST,
+    PROFILE,
+    AtUri,
+    blob_url,
+    parse_time,
+    post_url,
+    record_key,
+)
+from bedside.networks.limits import limits_for, measure
+
+__all__ = ["DEFAULT_SERVICE", "BlueskyNetwork"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SERVICE = "https://bsky.social"
+MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images and the profile avatar: maxSize 1,000,000
+AVATAR_TYPES = ("image/png", "image/jpeg")  # app.bsky.actor.profile avatar: accept
+_APP_PASSWORD = re.compile(r"[a-z2-7]{4}(-[a-z2-7]{4}){3}")
+_INTERACTIONS: dict[str, InteractionKind] = {"reply": "reply", "mention": "mention",
+                                             "quote": "quote"}
+_SESSION_LOST = ("ExpiredToken", "InvalidToken")
+
+
+class _SharedRequest(Request):  # type: ignore[misc]  # atproto ships no type hints
+    """The SDK's transport on the one injected httpx client (never closed here: not ours)."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        RequestBase.__init__(self)
+        self._client_kwargs: dict[str, Any] = {}
+        self._client = client
+
+    def _send_request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        # The SDK hands raw bytes (blob uploads) to httpx as `data=`, which httpx 0.28
+        # deprecates in favour of `content=`: same request, no warning.
+        if isinstance(kwargs.get("data"), bytes):
+            kwargs["content"] = kwargs.pop("data")
+        response: httpx.Response = super()._send_request(method, url, **kwargs)
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+class BlueskyNetwork:
+    """Bluesky: posts, replies and mentions, counts, followers, profile, repository exports."""
+
+    name = "bluesky"
+
+    def __init__(self, context: NetworkContext) -> None:
+        self.limits = limits_for(self.name)
+        self._given_http = context.http
+        self._own_http: httpx.Client | None = None
+        self._sessions: dict[tuple[str, str], Client] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The injected client; a connector built without one (a listing) makes its own."""
+        if self._given_http is not None:
+            return self._given_http
+        if self._own_http is None:
+            self._own_http = httpx.Client(timeout=30.0)
+        return self._own_http
+
+    # -- connecting ---------------------------------------------------------------------
+
+    def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
+        """Log in with the handle and app password; return what the store keeps."""
+        password = secrets.get("app_password", "").strip()
+        if not _APP_PASSWORD.fullmatch(password):
+            raise UsageError("That is not a Bluesky app password (four groups of four letters "
+                             "and digits, like abcd-efgh-ijkl-mnop). Create one in Bluesky: "
+                             "Settings → Privacy and security → App passwords.")
+        service = (secrets.get("service") or DEFAULT_SERVICE).rstrip("/")
+        identifier = handle.strip().lstrip("@")
+        client = self._login(service, identifier, password)
+        session = client._session
+        assert session is not None  # login sets it or raises
+        credentials = {"service": service, "identifier": session.handle, "did": session.did,
+                       "app_password": password}
+        with self._lock:
+            self._sessions[(service, session.did)] = client
+        return credentials
+
+    def _login(self, service: str, identifier: str, password: str) -> Client:
+        client = Client(base_url=service, request=_SharedRequest(self._http))
+        with _errors("log in"):
+            try:
+                # getProfile at login needs an AppView; the session is all we need here.
+                client.login(identifier, password, fetch_bsky_profile=False)
+            except sdk.UnauthorizedError as exc:
+                raise PermanentError(
+                    f"Bluesky refused the handle {identifier} or its app password "
+                    f"({_said(exc)}): check both, or create a new app password."
+                ) from None
+        return client
+
+    def _client(self, account: AccountRef, *, fresh: bool = False) -> tuple[Client, str]:
+        """The account's logged-in client and its DID."""
+        creds = account.credentials
+        service = creds.get("service", DEFAULT_SERVICE).rstrip("/")
+        identifier = creds.get("did") or creds.get("identifier") or account.handle
+        key = (service, identifier)
+        with self._lock:
+            client = None if fresh else self._sessions.get(key)
+        if client is None:
+            password = creds.get("app_password")
+            if not password:
+                raise PermanentError(f"The Bluesky account {account.handle} has no app password "
+                                     "stored: connect it again.")
+            client = self._login(service, identifier, password)
+            with self._lock:
+                self._sessions[key] = client
+        assert client._session is not None
+        return client, client._session.did
+
+    def _call(self, account: AccountRef, action: str, work: Any) -> Any:
+        """Run `work(client, did)`, logging in again once if the server forgot the session."""
+        client, did = self._client(account)
+        with _errors(action):
+            try:
+                return work(client, did)
+            except sdk.UnauthorizedError as exc:
+                if _code(exc) not in _SESSION_LOST:
+                    raise
+        client, did = self._client(account, fresh=True)
+        with _errors(action):
+            return work(client, did)
+
+    # -- publishing ---------------------------------------------------------------------
+
+    def publish(self, account: AccountRef, post: OutgoingPost, *, idempotency_key: str
+                ) -> Published:
+        """Publish `post` under the record key of `idempotency_key` (once, however often)."""
+        rkey = record_key(idempotency_key)
+        self._check_length(post)
+        images = [(image, image.read()) for image in post.images]
+        self._check_images(images)
+        done = self._lookup(account, rkey)
+        if done is not None:
+            return done
+
+        def create(client: Client, did: str) -> Published:
+            text = _text(post)
+            record = models.AppBskyFeedPost.Record(
+                text=text, created_at=client.get_current_time_iso(),
+                facets=client.detect_facets(text) or None,
+                reply=self._reply_ref(client, post.reply_to) if post.reply_to else None,
+                embed=self._embed(client, images) if images else None,
+                langs=list(account.options.get("langs", ())) or None,
+            )
+            client.com.atproto.repo.create_record(models.ComAtprotoRepoCreateRecord.Data(
+                repo=did, collection=POST, rkey=rkey, record=record))
+            return Published(remote_id=str(AtUri(did, POST, rkey)), url=post_url(did, rkey),
+                             published_at=parse_time(record.created_at))
+
+        try:
+            published: Published = self._call(account, "publish a post", create)
+        except (TransientError, PermanentError):
+            # The answer may have been lost after the record was made (a duplicate key also
+            # fails): the record decides.
+            with contextlib.suppress(TransientError, PermanentError):
+                again = self._lookup(account, rkey)
+                if again is not None:
+                    return again
+            raise
+        log.info("bluesky: published %s (%d chars, %d images)", published.remote_id,
+                 len(post.text), len(images))
+        return published
+
+    def _check_length(self, post: OutgoingPost) -> None:
+        """Refuse what the server would (app.bsky.feed.post: 300 graphemes, 3,000 bytes)."""
+        text = _text(post)
+        length, most = measure(text, self.name), self.limits.max_length
+        if length > most:
+            raise PermanentError(f"A Bluesky post holds at most {most} characters; this one has "
+                                 f"{length}.")
+        size, most_bytes = len(text.encode()), self.limits.max_bytes
+        if most_bytes is not None and size > most_bytes:
+            raise PermanentError(f"A Bluesky post holds at most {most_bytes:,} bytes; this one "
+                                 f"has {size:,}.")
+
+    def _check_images(self, images: Sequence[tuple[Image, bytes]]) -> None:
+        if self.limits.max_images is not None and len(images) > self.limits.max_images:
+            raise ImageError(f"Bluesky takes at most {self.limits.max_images} images a post; "
+                             f"this one has {len(images)}.")
+        for image, data in images:
+            if len(data) > MAX_IMAGE_BYTES:
+                raise ImageError(f"An image of {len(data):,} bytes is too large for Bluesky "
+                                 f"(at most {MAX_IMAGE_BYTES:,}): {image!r}.")
+
+    def _embed(self, client: Client, images: Sequence[tuple[Image, bytes]]
+               ) -> models.AppBskyEmbedImages.Main:
+        uploaded = []
+        for image, data in images:
+            blob = client.com.atproto.repo.upload_blob(data, headers={"Content-Type": image.mime})
+            uploaded.append(models.AppBskyEmbedImages.Image(alt=image.alt, image=blob.blob))
+        return models.AppBskyEmbedImages.Main(images=uploaded)
+
+    def _reply_ref(self, client: Client, parent_uri: str) -> models.AppBskyFeedPost.ReplyRef:
+        """Root and parent of a reply: the parent's own root when it is itself a reply."""
+        try:
+            uri = AtUri.parse(parent_uri)
+        except ValueError as exc:
+            raise PermanentError(f"Cannot reply on Bluesky: {exc}.") from None
+        try:
+            found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
+                repo=uri.did, collection=uri.collection, rkey=uri.rkey))
+            cid, value = found.cid, found.value
+        except sdk.BadRequestError:
+            # Not on this server (another person's post): the AppView has every post.
+            views = client.app.bsky.feed.get_posts(
+                models.AppBskyFeedGetPosts.Params(uris=[parent_uri])).posts
+            if not views:
+                raise PermanentError("Cannot reply on Bluesky: the post replied to is gone."
+                                     ) from None
+            cid, value = views[0].cid, views[0].record
+        if cid is None:
+            raise PermanentError("Cannot reply on Bluesky: the post replied to has no version.")
+        parent = models.ComAtprotoRepoStrongRef.Main(uri=parent_uri, cid=cid)
+        reply = getattr(value, "reply", None)
+        root = reply.root if reply is not None else parent
+        return models.AppBskyFeedPost.ReplyRef(root=root, parent=parent)
+
+    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
+        """The post published with this key, None if the repository has none."""
+        try:
+            return self._lookup(account, record_key(idempotency_key))
+        except (TransientError, PermanentError) as exc:
+            raise CannotTell(f"Bluesky cannot say whether the post exists: {exc}") from None
+
+    def _lookup(self, account: AccountRef, rkey: str) -> Published | None:
+        def get(client: Client, did: str) -> Published | None:
+            try:
+                found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
+                    repo=did, collection=POST, rkey=rkey))
+            except sdk.BadRequestError as exc:
+                if _code(exc) == "RecordNotFound":
+                    return None
+                raise
+            created = getattr(found.value, "created_at", None)
+            return Published(remote_id=found.uri, url=post_url(did, rkey),
+                             published_at=parse_time(created) if created else datetime.now(UTC))
+
+        result: Published | None = self._call(account, "look up a post", get)
+        return result
+
+    def delete(self, account: AccountRef, remote_id: str) -> None:
+        """Delete one of the account's posts; a post already gone is fine."""
+        try:
+            uri = AtUri.parse(remote_id)
+        except ValueError as exc:
+            raise PermanentError(f"Cannot delete on Bluesky: {exc}.") from None
+
+        def delete(client: Client, did: str) -> None:
+            if uri.did != did:
+                raise PermanentError("Cannot delete on Bluesky: the post belongs to another "
+                                     "account.")
+            client.com.atproto.repo.delete_record(models.ComAtprotoRepoDeleteRecord.Data(
+                repo=did, collection=uri.collection, rkey=uri.rkey))
+
+        self._call(account, "delete a post", delete)
+
+    # -- reading back -------------------------------------------------------------------
+
+    def fetch_interactions(self, account: AccountRef, *, since: datetime | None = None
+                           ) -> Sequence[Interaction]:
+        """Replies, mentions and quotes from the account's notifications, oldest first."""
+        def read(client: Client, did: str) -> list[Interaction]:
+            found: list[Interaction] = []
+            cursor = None
+            while True:
+                page = client.app.bsky.notification.list_notifications(
+                    models.AppBskyNotificationListNotifications.Params(limit=100, cursor=cursor))
+                for note in page.notifications:
+                    when = parse_time(note.indexed_at)
+                    if since is not None and when <= since:
+                        return found
+                    kind = _INTERACTIONS.get(note.reason)
+                    if kind is not None:
+                        found.append(_interaction(note, kind))
+                cursor = page.cursor
+                if not cursor or not page.notifications:
+                    return found
+
+        interactions: list[Interaction] = self._call(account, "read notifications", read)
+        return sorted(interactions, key=lambda item: (item.created_at, item.remote_id))
+
+    def fetch_metrics(self, account: AccountRef, remote_ids: Sequence[str]
+                      ) -> Sequence[PostMetrics]:
+        """Likes, replies, reposts and quotes of our posts (the AppView counts; 25 a call)."""
+        def read(client: Client, did: str) -> list[PostMetrics]:
+            metrics = []
+            for start in range(0, len(remote_ids), 25):
+                posts = client.app.bsky.feed.get_posts(models.AppBskyFeedGetPosts.Params(
+                    uris=list(remote_ids[start: start + 25]))).posts
+                now = datetime.now(UTC)
+                metrics += [PostMetrics(remote_id=view.uri, fetched_at=now,
+                                        likes=view.like_count, replies=view.reply_count,
+                                        reposts=view.repost_count, quotes=view.quote_count)
+                            for view in posts]
+            return metrics
+
+        result: list[PostMetrics] = self._call(account, "read post counts", read)
+        return result
+
+    def account_metrics(self, account: AccountRef) -> AccountMetrics:
+        def read(client: Client, did: str) -> AccountMetrics:
+            view = client.app.bsky.actor.get_profile(
+                models.AppBskyActorGetProfile.Params(actor=did))
+            return AccountMetrics(fetched_at=datetime.now(UTC), followers=view.followers_count,
+                                  following=view.follows_count, posts=view.posts_count)
+
+        result: AccountMetrics = self._call(account, "read account counts", read)
+        return result
+
+    def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
+        """Up to `limit` followers, most recent first, with their counts (getProfiles)."""
+        def read(client: Client, did: str) -> list[Follower]:
+            dids: list[str] = []
+            cursor = None
+            while len(dids) < limit:
+                page = client.app.bsky.graph.get_followers(models.AppBskyGraphGetFollowers.Params(
+                    actor=did, limit=min(100, limit - len(dids)), cursor=cursor))
+                dids += [view.did for view in page.followers]
+                cursor = page.cursor
+                if not cursor or not page.followers:
+                    break
+            followers = []
+            for start in range(0, len(dids), 25):
+                views = client.app.bsky.actor.get_profiles(models.AppBskyActorGetProfiles.Params(
+                    actors=dids[start: start + 25])).profiles
+                followers += [_follower(view) for view in views]
+            return followers
+
+        result: list[Follower] = self._call(account, "read followers", read)
+        return result
+
+    # -- profile ------------------------------------------------------------------------
+
+    def get_profile(self, account: AccountRef) -> Profile:
+        """The profile record as the account's repository holds it now."""
+        def read(client: Client, did: str) -> Profile:
+            record, _ = _profile_record(client, did)
+            return self._profile(client, did, record)
+
+        result: Profile = self._call(account, "read the profile", read)
+        return result
+
+    def update_profile(self, account: AccountRef, *, display_name: str | None = None,
+                       bio: str | None = None, avatar: Image | None = None) -> Profile:
+        """Change what is given in the profile record (swapRecord: no concurrent edit lost)."""
+        for value, most, what in ((bio, self.limits.bio_max, "bio"),
+                                  (display_name, self.limits.display_name_max, "display name")):
+            if value is not None and most is not None and measure(value, self.name) > most:
+                raise UsageError(f"A Bluesky {what} holds at most {most} characters; this one "
+                                 f"has {measure(value, self.name)}.")
+        data = avatar.read() if avatar is not None else None
+        if avatar is not None and data is not None:
+            if avatar.mime not in AVATAR_TYPES:
+                raise ImageError(f"A Bluesky avatar must be PNG or JPEG, not {avatar.mime}.")
+            self._check_images([(avatar, data)])
+
+        def update(client: Client, did: str) -> Profile:
+            record, cid = _profile_record(client, did)
+            changes: dict[str, Any] = {}
+            if display_name is not None:
+                changes["display_name"] = display_name
+            if bio is not None:
+                changes["description"] = bio
+            if avatar is not None and data is not None:
+                changes["avatar"] = client.com.atproto.repo.upload_blob(
+                    data, headers={"Content-Type": avatar.mime}).blob
+            new = (record or models.AppBskyActorProfile.Record()).model_copy(update=changes)
+            client.com.atproto.repo.put_record(models.ComAtprotoRepoPutRecord.Data(
+                repo=did, collection=PROFILE, rkey="self", record=new, swap_record=cid))
+            return self._profile(client, did, new)
+
+        result: Profile = self._call(account, "update the profile", update)
+        return result
+
+    def _profile(self, client: Client, did: str,
+                 record: models.AppBskyActorProfile.Record | None) -> Profile:
+        session = client._session
+        handle = session.handle if session is not None else did
+        if record is None:
+            return Profile(handle=handle)
+        avatar = None
+        if record.avatar is not None:
+            service = client._base_url.removesuffix("/xrpc")
+            avatar = blob_url(service, did, str(record.avatar.cid))
+        return Profile(handle=handle, display_name=record.display_name or "",
+                       bio=record.description or "", avatar_url=avatar,
+                       website=record.website)
+
+    # -- archives -----------------------------------------------------------------------
+
+    def read_archive(self, path: Path) -> Iterator[ArchivePost]:
+        """Posts of a repository export (repo.car, com.atproto.sync.getRepo), oldest first."""
+        return bluesky_archive.read_repo_export(path)
+
+
+def _text(post: OutgoingPost) -> str:
+    """The post's text, with its link at the end when the text does not already show it."""
+    if not post.link or post.link in post.text:
+        return post.text
+    return f"{post.text.rstrip()}\n\n{post.link}"
+
+
+def _profile_record(client: Client, did: str
+                    ) -> tuple[models.AppBskyActorProfile.Record | None, str | None]:
+    try:
+        found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
+            repo=did, collection=PROFILE, rkey="self"))
+    except sdk.BadRequestError as exc:
+        if _code(exc) == "RecordNotFound":
+            return None, None
+        raise
+    value = found.value
+    if not isinstance(value, models.AppBskyActorProfile.Record):
+        value = models.AppBskyActorProfile.Record.model_validate(value)
+    return value, found.cid
+
+
+def _interaction(note: models.AppBskyNotificationListNotifications.Notification,
+                 kind: InteractionKind) -> Interaction:
+    record = note.record
+    text = getattr(record, "text", "") or ""
+    created = getattr(record, "created_at", None)
+    reply = getattr(record, "reply", None)
+    rkey = AtUri.parse(note.uri).rkey
+    return Interaction(
+        remote_id=note.uri, kind=kind, author_handle=note.author.handle,
+        author_name=note.author.display_name or "", text=text,
+        created_at=parse_time(created) if created else parse_time(note.indexed_at),
+        url=post_url(note.author.did, rkey),
+        in_reply_to=reply.parent.uri if reply is not None else None,
+    )
+
+
+def _follower(view: models.AppBskyActorDefs.ProfileViewDetailed) -> Follower:
+    return Follower(
+        handle=view.handle, display_name=view.display_name or "", bio=view.description or "",
+        has_avatar=view.avatar is not None,
+        created_at=parse_time(view.created_at) if view.created_at else None,
+        posts=view.posts_count, followers=view.followers_count, following=view.follows_count,
+    )
+
+
+def _code(exc: sdk.RequestErrorBase) -> str | None:
+    content = exc.response.content if exc.response is not None else None
+    return content.error if isinstance(content, XrpcError) else None
+
+
+def _said(exc: sdk.RequestErrorBase) -> str:
+    """The server's own words (error name and message), trimmed; never our request."""
+    content = exc.response.content if exc.response is not None else None
+    if isinstance(content, XrpcError):
+        said = f"{content.error}: {content.message}" if content.message else content.error
+    else:
+        said = str(exc.response.status_code) if exc.response is not None else type(exc).__name__
+    return said[:200]
+
+
+@contextlib.contextmanager
+def _errors(action: str) -> Iterator[None]:
+    """SDK exceptions as the publisher's TransientError or PermanentError."""
+    try:
+        yield
+    except sdk.RateLimitExceededError as exc:
+        wait = exc.retry_after
+        if wait is None and exc.reset_at is not None:
+            wait = max(0.0, (exc.reset_at - datetime.now(UTC)).total_seconds())
+        raise TransientError(f"Bluesky: rate limit reached trying to {action}", retry_after=wait
+                             ) from None
+    except sdk.UnauthorizedError as exc:
+        raise PermanentError(f"Bluesky refused the account trying to {action} ({_said(exc)}): "
+                             "reconnect it with a new app password.") from None
+    except sdk.BadRequestError as exc:
+        raise PermanentError(f"Bluesky refused to {action}: {_said(exc)}") from None
+    except sdk.InvokeTimeoutError:
+        raise TransientError(f"Bluesky did not answer in time trying to {action}") from None
+    except (sdk.NetworkError, sdk.RequestException) as exc:
+        status = exc.response.status_code if exc.response is not None else None
+        if status is not None and 400 <= status < 500 and status not in (408, 409):
+            raise PermanentError(f"Bluesky refused to {action}: {_said(exc)}") from None
+        raise TransientError(f"Bluesky could not {action} now ({_said(exc)})") from None
