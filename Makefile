@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean peers
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# The real Bluesky servers the Bluesky tests run against (npm packages pinned by
+# tests/peers/bluesky/package-lock.json, Node 22 included), in the ignored .peers/; a second run
+# does nothing while the lockfile is unchanged.
+peers:
+	bash tests/peers/bluesky/install.sh
+
+test: lint peers
 	bash scripts/ensure-services.sh
 	$(BIN)/pytest
 
@@ -29,4 +35,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/guard_speed.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .peers
