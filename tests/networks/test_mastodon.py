@@ -273,3 +273,17 @@ def test_oauth_needs_the_handle_and_a_valid_code(tmp_path: Path, replay: Recorde
     with pytest.raises(PermanentError, match="refused the sign-in"):
         network(tmp_path, recording).complete_authorization(
             code="used", state=state, redirect_uri="http://x/cb")
+
+
+def test_an_unreachable_server_is_transient_and_a_retry_stays_safe(tmp_path: Path) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    mastodon = MastodonNetwork(NetworkContext(
+        data_dir=tmp_path, http=httpx.Client(transport=httpx.MockTransport(refuse))))
+    plain = OutgoingPost(TEXT)
+    with pytest.raises(TransientError, match="cannot be reached \\(ConnectError\\)"):
+        mastodon.publish(ACCOUNT, plain, idempotency_key=KEY)
+    # the request may have reached the server: within the key's hour, sending again is safe
+    assert mastodon.find(ACCOUNT, idempotency_key=KEY) is None
+    assert mastodon.journal.get(ACCOUNT.handle, KEY).state == "began"  # type: ignore[union-attr]

@@ -232,3 +232,15 @@ def test_oauth_refusals_and_a_missing_app(tmp_path: Path, replay: Recorder,
     with pytest.raises(PermanentError, match="refused the sign-in"):
         network(tmp_path, replay("x", "oauth_bad_code")).complete_authorization(
             code="used", state=state, redirect_uri="http://x/cb")
+
+
+def test_a_timeout_after_sending_is_never_a_plain_retry(tmp_path: Path) -> None:
+    def hang(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    x = XNetwork(NetworkContext(
+        data_dir=tmp_path, http=httpx.Client(transport=httpx.MockTransport(hang))))
+    with pytest.raises(CannotTell, match="may have made the post"):
+        x.publish(ACCOUNT, LINKED, idempotency_key=KEY)
+    with pytest.raises(TransientError, match="cannot be reached"):  # find must ask X first
+        x.find(ACCOUNT, idempotency_key=KEY)
