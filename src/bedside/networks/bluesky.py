@@ -39,8 +39,6 @@ from typing import Any
 import httpx
 from atproto import Client, models
 from atproto_client import exceptions as sdk
-from atproto_client.models.common import XrpcError
-from atproto_client.request import Request, RequestBase
 
 from bedside.errors import UsageError
 from bedside.networks import bluesky_archive
@@ -71,6 +69,7 @@ from bedside.networks.bluesky_records import (
     post_url,
     record_key,
 )
+from bedside.networks.bluesky_sdk import SESSION_LOST, SharedRequest, error_code, errors, said
 from bedside.networks.limits import limits_for, measure
 
 __all__ = ["DEFAULT_SERVICE", "BlueskyNetwork"]
@@ -83,27 +82,6 @@ AVATAR_TYPES = ("image/png", "image/jpeg")  # app.bsky.actor.profile avatar: acc
 _APP_PASSWORD = re.compile(r"[a-z2-7]{4}(-[a-z2-7]{4}){3}")
 _INTERACTIONS: dict[str, InteractionKind] = {"reply": "reply", "mention": "mention",
                                              "quote": "quote"}
-_SESSION_LOST = ("ExpiredToken", "InvalidToken")
-
-
-class _SharedRequest(Request):  # type: ignore[misc]  # atproto ships no type hints
-    """The SDK's transport on the one injected httpx client (never closed here: not ours)."""
-
-    def __init__(self, client: httpx.Client) -> None:
-        RequestBase.__init__(self)
-        self._client_kwargs: dict[str, Any] = {}
-        self._client = client
-
-    def _send_request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        # The SDK hands raw bytes (blob uploads) to httpx as `data=`, which httpx 0.28
-        # deprecates in favour of `content=`: same request, no warning.
-        if isinstance(kwargs.get("data"), bytes):
-            kwargs["content"] = kwargs.pop("data")
-        response: httpx.Response = super()._send_request(method, url, **kwargs)
-        return response
-
-    def close(self) -> None:
-        pass
 
 
 class BlueskyNetwork:
@@ -133,7 +111,7 @@ class BlueskyNetwork:
         """Log in with the handle and app password; return what the store keeps."""
         password = secrets.get("app_password", "").strip()
         if not _APP_PASSWORD.fullmatch(password):
-            raise UsageError("That is not a Bluesky app password (four groups of four letters "
+            raise PermanentError("That is not a Bluesky app password (four groups of four letters "
                              "and digits, like abcd-efgh-ijkl-mnop). Create one in Bluesky: "
                              "Settings → Privacy and security → App passwords.")
         service = (secrets.get("service") or DEFAULT_SERVICE).rstrip("/")
@@ -148,15 +126,15 @@ class BlueskyNetwork:
         return credentials
 
     def _login(self, service: str, identifier: str, password: str) -> Client:
-        client = Client(base_url=service, request=_SharedRequest(self._http))
-        with _errors("log in"):
+        client = Client(base_url=service, request=SharedRequest(self._http))
+        with errors("log in"):
             try:
                 # getProfile at login needs an AppView; the session is all we need here.
                 client.login(identifier, password, fetch_bsky_profile=False)
             except sdk.UnauthorizedError as exc:
                 raise PermanentError(
                     f"Bluesky refused the handle {identifier} or its app password "
-                    f"({_said(exc)}): check both, or create a new app password."
+                    f"({said(exc)}): check both, or create a new app password."
                 ) from None
         return client
 
@@ -182,14 +160,14 @@ class BlueskyNetwork:
     def _call(self, account: AccountRef, action: str, work: Any) -> Any:
         """Run `work(client, did)`, logging in again once if the server forgot the session."""
         client, did = self._client(account)
-        with _errors(action):
+        with errors(action):
             try:
                 return work(client, did)
             except sdk.UnauthorizedError as exc:
-                if _code(exc) not in _SESSION_LOST:
+                if error_code(exc) not in SESSION_LOST:
                     raise
         client, did = self._client(account, fresh=True)
-        with _errors(action):
+        with errors(action):
             return work(client, did)
 
     # -- publishing ---------------------------------------------------------------------
@@ -300,7 +278,7 @@ class BlueskyNetwork:
                 found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
                     repo=did, collection=POST, rkey=rkey))
             except sdk.BadRequestError as exc:
-                if _code(exc) == "RecordNotFound":
+                if error_code(exc) == "RecordNotFound":
                     return None
                 raise
             created = getattr(found.value, "created_at", None)
@@ -478,7 +456,7 @@ def _profile_record(client: Client, did: str
         found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
             repo=did, collection=PROFILE, rkey="self"))
     except sdk.BadRequestError as exc:
-        if _code(exc) == "RecordNotFound":
+        if error_code(exc) == "RecordNotFound":
             return None, None
         raise
     value = found.value
@@ -510,43 +488,3 @@ def _follower(view: models.AppBskyActorDefs.ProfileViewDetailed) -> Follower:
         created_at=parse_time(view.created_at) if view.created_at else None,
         posts=view.posts_count, followers=view.followers_count, following=view.follows_count,
     )
-
-
-def _code(exc: sdk.RequestErrorBase) -> str | None:
-    content = exc.response.content if exc.response is not None else None
-    return content.error if isinstance(content, XrpcError) else None
-
-
-def _said(exc: sdk.RequestErrorBase) -> str:
-    """The server's own words (error name and message), trimmed; never our request."""
-    content = exc.response.content if exc.response is not None else None
-    if isinstance(content, XrpcError):
-        said = f"{content.error}: {content.message}" if content.message else content.error
-    else:
-        said = str(exc.response.status_code) if exc.response is not None else type(exc).__name__
-    return said[:200]
-
-
-@contextlib.contextmanager
-def _errors(action: str) -> Iterator[None]:
-    """SDK exceptions as the publisher's TransientError or PermanentError."""
-    try:
-        yield
-    except sdk.RateLimitExceededError as exc:
-        wait = exc.retry_after
-        if wait is None and exc.reset_at is not None:
-            wait = max(0.0, (exc.reset_at - datetime.now(UTC)).total_seconds())
-        raise TransientError(f"Bluesky: rate limit reached trying to {action}", retry_after=wait
-                             ) from None
-    except sdk.UnauthorizedError as exc:
-        raise PermanentError(f"Bluesky refused the account trying to {action} ({_said(exc)}): "
-                             "reconnect it with a new app password.") from None
-    except sdk.BadRequestError as exc:
-        raise PermanentError(f"Bluesky refused to {action}: {_said(exc)}") from None
-    except sdk.InvokeTimeoutError:
-        raise TransientError(f"Bluesky did not answer in time trying to {action}") from None
-    except (sdk.NetworkError, sdk.RequestException) as exc:
-        status = exc.response.status_code if exc.response is not None else None
-        if status is not None and 400 <= status < 500 and status not in (408, 409):
-            raise PermanentError(f"Bluesky refused to {action}: {_said(exc)}") from None
-        raise TransientError(f"Bluesky could not {action} now ({_said(exc)})") from None

@@ -52,7 +52,7 @@ def test_connect_keeps_the_session_facts_and_refuses_a_main_password(
     assert account.credentials["identifier"] == member.handle
     assert account.credentials["service"] == bluesky_pds.pds
     assert member.app_password not in repr(account)
-    with pytest.raises(UsageError, match="app password"):
+    with pytest.raises(PermanentError, match="not a Bluesky app password"):
         network.connect(member.handle, {"app_password": member.password,
                                         "service": bluesky_pds.pds})
     with pytest.raises(PermanentError, match="refused the handle"):
