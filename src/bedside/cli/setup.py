@@ -10,6 +10,7 @@ from rich.table import Table
 
 from bedside.cli.env import Env, emit_json, pass_env
 from bedside.errors import ProfileError
+from bedside.networks import registry
 from bedside.services import accounts, plan, workspaces
 from bedside.strategy import dump_strategy_toml, load_strategy, load_strategy_file
 
@@ -111,6 +112,72 @@ def account_add(env: Env, network: str, handle: str, kind: str, credentials: tup
         emit_json(view.to_dict())
     else:
         env.console.print(f"added account {view.id}: {view.label} ({view.kind})")
+
+
+# What `account connect` asks for when no --credential is given and no browser step exists.
+DEFAULT_CREDENTIALS = {"bluesky": ("app_password",)}
+DEFAULT_REDIRECT = "http://127.0.0.1:8765/callback"
+
+
+@account.command("connect")
+@click.argument("network")
+@click.argument("handle")
+@click.option("--kind", type=click.Choice(["practice", "personal"]), default="practice",
+              show_default=True)
+@click.option("--credential", "credentials", multiple=True, metavar="KEY",
+              help="Connect with this credential instead of a browser (access_token…); its value "
+                   "is asked for, hidden, or read from BEDSIDE_CREDENTIAL_<KEY>.")
+@click.option("--redirect-uri", envvar="BEDSIDE_OAUTH_REDIRECT_URI", default=DEFAULT_REDIRECT,
+              show_default=True, help="Where the network sends the browser back (OAuth).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def account_connect(env: Env, network: str, handle: str, kind: str,
+                    credentials: tuple[str, ...], redirect_uri: str, as_json: bool) -> None:
+    """Connect an account through its network: an app password, or a browser (OAuth).
+
+    The network checks what you give before anything is stored, encrypted.
+    """
+    name = network.strip().lower()
+    browser = hasattr(registry.network_class(name), "authorization_url")
+    if browser and not credentials:
+        start = accounts.start_oauth(env.store, env.settings, env.actor(), network=network,
+                                     handle=handle, redirect_uri=redirect_uri, kind=kind)
+        if as_json:
+            emit_json(start.to_dict())
+            return
+        env.console.print(f"Open this address, sign in as {start.handle} and allow bedside:")
+        click.echo(start.url)
+        env.console.print("Then run: bedside account callback '<the address you land on>'")
+        return
+    keys = credentials or DEFAULT_CREDENTIALS.get(name, ())
+    secrets = {key: _secret(network, key) for key in keys}
+    view = accounts.connect_account(env.store, env.settings, env.actor(), network=network,
+                                    handle=handle, secrets=secrets, kind=kind)
+    _connected(env, view, as_json)
+
+
+@account.command("callback")
+@click.argument("address")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_env
+def account_callback(env: Env, address: str, as_json: bool) -> None:
+    """Finish connecting: ADDRESS is where the browser landed after you allowed bedside."""
+    view = accounts.finish_oauth(env.store, env.settings, env.actor(), callback_url=address)
+    _connected(env, view, as_json)
+
+
+def _secret(network: str, key: str) -> str:
+    value = os.environ.get(f"BEDSIDE_CREDENTIAL_{key.upper()}")
+    if value is None:
+        value = click.prompt(f"{network} {key}", hide_input=True)
+    return value
+
+
+def _connected(env: Env, view: accounts.AccountView, as_json: bool) -> None:
+    if as_json:
+        emit_json(view.to_dict())
+    else:
+        env.console.print(f"connected account {view.id}: {view.label} ({view.kind})")
 
 
 @account.command("list")
