@@ -333,6 +333,7 @@ def run_worker(settings: Settings, workers: int = 2, *, options: WorkerOptions |
         check_worker_health=True,
     )
     consumer.signals = stop is None
+    consumer.scheduler_interval = SCHEDULER_TICK  # what the start-up log reports
     halt = threading.Event()
     loop = threading.Thread(target=_reconcile_forever, args=(rt, halt), name="reconciler",
                             daemon=True)
