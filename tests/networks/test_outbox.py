@@ -260,7 +260,7 @@ def test_cannot_tell_knob_makes_find_unknowable(outbox: OutboxNetwork) -> None:
     [
         {"rate_limit_until": "tomorrow"},
         {"rate_limit_until": True},
-        {"rate_limit_until": time.time() + 60, "retry_after": -5},
+        {"rate_limit_until": time.time() + 10 * 365 * 86400, "retry_after": -5},
         {"reject": ""},
         {"reject": 403},
     ],
