@@ -18,7 +18,7 @@ Bluesky AppView; the profile is read from the repository itself, which is always
 Errors (XRPC: https://atproto.com/specs/xrpc#error-responses; limits and their RateLimit-* and
 Retry-After headers: https://docs.bsky.app/docs/advanced-guides/rate-limits):
     401/403 AuthenticationRequired, AccountTakedown…  PermanentError: reconnect the account
-    401 ExpiredToken, InvalidToken                     log in again once, then PermanentError
+    400/401 ExpiredToken, InvalidToken                 log in again once, then PermanentError
     400 InvalidRequest, BlobTooLarge…, 413             PermanentError: content rejected
     429 RateLimitExceeded                              TransientError after Retry-After (or
                                                        RateLimit-Reset, epoch seconds)
@@ -163,7 +163,8 @@ class BlueskyNetwork:
         with errors(action):
             try:
                 return work(client, did)
-            except sdk.UnauthorizedError as exc:
+            except (sdk.UnauthorizedError, sdk.BadRequestError) as exc:
+                # The reference PDS answers a token it cannot verify with 400 InvalidToken.
                 if error_code(exc) not in SESSION_LOST:
                     raise
         client, did = self._client(account, fresh=True)

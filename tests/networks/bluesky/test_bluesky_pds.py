@@ -255,6 +255,19 @@ def test_errors_map_to_transient_and_permanent(
         fresh.publish(gone, OutgoingPost(text="x"), idempotency_key="e-3")
 
 
+def test_a_session_the_server_no_longer_accepts_is_replaced_by_a_new_login(
+        network: BlueskyNetwork, pds_accounts: Any) -> None:
+    account, _ = pds_accounts()
+    # What the server sees after its signing key changes: a token whose signature fails.
+    (client,) = network._sessions.values()
+    header, payload, signature = client._session.access_jwt.split(".")
+    client._session.access_jwt = f"{header}.{payload}.{signature[:-6]}AAAAAA"
+    published = network.publish(account, OutgoingPost(text="After"), idempotency_key="s-1")
+    assert network.find(account, idempotency_key="s-1") == published
+    (again,) = network._sessions.values()
+    assert again is not client
+
+
 def test_read_archive_of_a_real_repository_export(
         network: BlueskyNetwork, bluesky_pds: Any, pds_accounts: Any, tmp_path: Path,
         raw: Any) -> None:
