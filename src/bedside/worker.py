@@ -17,6 +17,7 @@ durations, never a post's text or a credential.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import re
@@ -31,9 +32,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import httpx
 from huey import PostgresHuey, RedisHuey, SqliteHuey
 from huey.api import Huey, TaskWrapper
 from huey.consumer import Consumer, Scheduler
+from sqlalchemy import select
 
 from bedside.errors import BedsideError, UsageError
 from bedside.networks.base import (
@@ -42,14 +45,16 @@ from bedside.networks.base import (
     NetworkContext,
     PermanentError,
     Published,
+    Refreshable,
     TransientError,
 )
 from bedside.networks.registry import NetworkImportError, UnknownNetwork, get_network
-from bedside.services import ledger
+from bedside.services import accounts, ledger
 from bedside.services.ledger import DEFAULT_LEASE, Claim, Recorded, RetryPolicy
 from bedside.services.reconciler import REQUEUE_AFTER, ReconcileReport, reconcile
 from bedside.settings import Settings
 from bedside.store import Store, open_store
+from bedside.store.models import Account
 from bedside.store.secrets import Sealer, sealer_for
 
 __all__ = [
@@ -174,14 +179,29 @@ class Runtime:
     sealer: Sealer
     pid: int = field(default_factory=os.getpid)
     _networks: dict[str, Network] = field(default_factory=dict)
+    _http: httpx.Client | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def http(self) -> httpx.Client:
+        """The process's one HTTP client (its timeout stays well inside the lease)."""
+        with self._lock:
+            if self._http is None:
+                self._http = accounts.new_http_client()
+            return self._http
+
     def network(self, name: str) -> Network:
+        http = self.http
         with self._lock:
             if name not in self._networks:
-                context = NetworkContext(data_dir=self.settings.data_dir)
+                context = NetworkContext(data_dir=self.settings.data_dir, http=http)
                 self._networks[name] = get_network(name, context)
             return self._networks[name]
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+        self.store.dispose()
 
 
 _RUNTIMES: weakref.WeakKeyDictionary[Huey, Runtime] = weakref.WeakKeyDictionary()
@@ -233,11 +253,21 @@ class _Answer:
 def _call_network(rt: Runtime, c: Claim) -> _Answer:
     try:
         network = rt.network(c.account.network)
+        c = _with_fresh_credentials(rt, c, network)
+    except TransientError as exc:
+        return _Answer("transient", message=str(exc), retry_after=exc.retry_after)
+    except (PermanentError, UnknownNetwork, NetworkImportError) as exc:
+        return _Answer("permanent", message=str(exc))
+    except Exception as exc:  # nothing has been sent yet: a plain retry is safe
+        log.error("publication %d: preparing the call failed (%s)", c.publication_id,
+                  type(exc).__name__)
+        return _Answer("transient", message=f"could not prepare the call ({type(exc).__name__})")
+    try:
         return _Answer("published", network.publish(
             c.account, c.post, idempotency_key=c.idempotency_key))
     except TransientError as exc:
         return _Answer("transient", message=str(exc), retry_after=exc.retry_after)
-    except (PermanentError, UnknownNetwork, NetworkImportError) as exc:
+    except PermanentError as exc:
         return _Answer("permanent", message=str(exc))
     except ImageError as exc:
         return _Answer("failed", message=str(exc))
@@ -246,6 +276,19 @@ def _call_network(rt: Runtime, c: Claim) -> _Answer:
                   type(exc).__name__)
         what = str(exc) if isinstance(exc, BedsideError) else f"an unexpected {type(exc).__name__}"
         return _Answer("unknown", message=f"the network call ended without an answer: {what}")
+
+
+def _with_fresh_credentials(rt: Runtime, c: Claim, network: Network) -> Claim:
+    """Renew expiring credentials first (accounts.refresh_if_needed locks the account row, so
+    two workers never spend one single-use refresh token) and use the renewed ones."""
+    if not isinstance(network, Refreshable):
+        return c
+    if not accounts.refresh_if_needed(rt.store, rt.settings, c.account_id, http=rt.http):
+        return c
+    with rt.store.session() as s:
+        sealed = s.scalar(select(Account.credentials).where(Account.id == c.account_id))
+    fresh = rt.sealer.open(sealed) if sealed else {}
+    return dataclasses.replace(c, account=dataclasses.replace(c.account, credentials=fresh))
 
 
 def _record(rt: Runtime, c: Claim, answer: _Answer) -> Recorded:
@@ -352,7 +395,7 @@ def run_worker(settings: Settings, workers: int = 2, *, options: WorkerOptions |
         halt.set()
         loop.join(timeout=10)
         huey.storage.close()
-        rt.store.dispose()
+        rt.close()
 
 
 def main(argv: list[str] | None = None) -> int:

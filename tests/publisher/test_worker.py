@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import signal
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from huey import PostgresHuey, RedisHuey, SqliteHuey
@@ -15,10 +16,13 @@ from sqlalchemy import update
 
 from bedside import worker
 from bedside.errors import UsageError
+from bedside.networks import AccountRef, OutgoingPost, PermanentError, Published, register
+from bedside.networks.outbox import OutboxNetwork
 from bedside.settings import Settings
 from bedside.store.models import Account
+from bedside.store.secrets import sealer_for
 
-from .conftest import Practice
+from .conftest import Practice, add_account
 from .processes import start_worker, wait_for
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -60,7 +64,7 @@ def runtime(practice: Practice) -> Iterator[worker.Runtime]:
     huey = worker.make_huey(practice.settings)
     rt = worker.runtime_for(practice.settings, huey, worker.WorkerOptions())
     yield rt
-    rt.store.dispose()
+    rt.close()
 
 
 def test_publish_one_goes_out_once(practice: Practice, runtime: worker.Runtime) -> None:
@@ -109,6 +113,47 @@ def test_an_unreadable_image_fails_only_its_post(practice: Practice,
     assert "Cannot read the image" in (p.row(pid).last_error or "")
     with p.store.session() as s:
         assert s.get_one(Account, p.account_id).status == "active"
+
+
+class RenewingOutbox(OutboxNetwork):
+    """The outbox with credentials that expire: "stale" renews to "fresh", "revoked" cannot."""
+
+    name = "renewing_outbox"
+    seen: ClassVar[list[dict[str, str]]] = []
+
+    def refresh(self, credentials: Mapping[str, str]) -> Mapping[str, str] | None:
+        if credentials.get("token") == "revoked":
+            raise PermanentError("the refresh token was revoked: connect the account again")
+        return {"token": "fresh"} if credentials.get("token") == "stale" else None
+
+    def publish(self, account: AccountRef, post: OutgoingPost, *,
+                idempotency_key: str) -> Published:
+        self.seen.append(dict(account.credentials))
+        return super().publish(account, post, idempotency_key=idempotency_key)
+
+
+def test_expiring_credentials_are_renewed_before_publishing(
+        practice: Practice, runtime: worker.Runtime) -> None:
+    p = practice
+    register("renewing_outbox", f"{__name__}:RenewingOutbox", replace=True)
+    RenewingOutbox.seen.clear()
+    renewing = add_account(p, "renewing", network="renewing_outbox",
+                           credentials={"token": "stale"})
+    revoked = add_account(p, "revoked", network="renewing_outbox",
+                          credentials={"token": "revoked"})
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    (fine,) = p.rows(renewing, [due])
+    (refused,) = p.rows(revoked, [due])
+    assert worker.publish_one(runtime, fine) == "published"
+    assert RenewingOutbox.seen == [{"token": "fresh"}]
+    with p.store.session() as s:
+        stored = s.get_one(Account, renewing).credentials
+        assert stored is not None and sealer_for(p.settings).open(stored) == {"token": "fresh"}
+    assert worker.publish_one(runtime, refused) == "failed"
+    assert RenewingOutbox.seen == [{"token": "fresh"}]  # nothing sent with dead credentials
+    with p.store.session() as s:
+        account = s.get_one(Account, revoked)
+        assert account.status == "paused" and "revoked" in (account.paused_reason or "")
 
 
 # --- worker processes -------------------------------------------------------------------------
