@@ -385,8 +385,7 @@ def _release_if_cleared(s: Session, post: Post, now: datetime) -> list[int]:
     assert post.scheduled_at is not None
     due = post.scheduled_at
     late = due < now - PAST_TOLERANCE
-    existing = {r.account_id: r for r in s.scalars(
-        select(Publication).where(Publication.post_id == post.id))}
+    existing = {r.account_id: r for r in _locked_rows(s, post)}
     ids: list[int] = []
     for target in post.targets:
         row = existing.get(target.account_id)
@@ -416,18 +415,25 @@ def _release_if_cleared(s: Session, post: Post, now: datetime) -> list[int]:
     return ids
 
 
+def _locked_rows(s: Session, post: Post) -> list[Publication]:
+    """The post's ledger rows, locked until the transaction ends (FOR UPDATE on PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already serialises writers), and re-read: a worker's claim waits
+    for our commit and then sees the new state, so we never overwrite a row it holds."""
+    return list(s.scalars(
+        select(Publication).where(Publication.post_id == post.id)
+        .with_for_update(of=Publication).execution_options(populate_existing=True)))
+
+
 def _cancel_rows(s: Session, post: Post) -> int:
-    rows = s.scalars(select(Publication).where(
-        Publication.post_id == post.id, Publication.state.in_(("scheduled", "expired", "failed"))))
     count = 0
-    for row in rows:
-        row.state, count = "cancelled", count + 1
+    for row in _locked_rows(s, post):
+        if row.state in ("scheduled", "expired", "failed"):
+            row.state, count = "cancelled", count + 1
     return count
 
 
 def _refuse_if_out(s: Session, post: Post) -> None:
-    out = s.scalars(select(Publication).where(
-        Publication.post_id == post.id, Publication.state.in_(OUT_STATES))).all()
+    out = [r for r in _locked_rows(s, post) if r.state in OUT_STATES]
     if out:
         where = ", ".join(f"{r.account.network}:{r.account.handle} ({r.state})" for r in out)
         raise AlreadyOut(f"post {post.id} has gone out or is going out to {where}; "
