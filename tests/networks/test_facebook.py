@@ -52,7 +52,8 @@ def test_publish_sends_message_and_link_once_per_key(tmp_path: Path) -> None:
     assert first.remote_id == f"{PAGE}_801" and again == first and found == first
     assert first.url == f"https://www.facebook.com/{PAGE}_801"
     assert "access_token" not in replay.requests[0].url  # the token travels in a header
-    assert facebook.find(ACCOUNT, idempotency_key="never-sent") is None
+    with pytest.raises(CannotTell, match="no attempt with this key"):  # maybe another machine's
+        facebook.find(ACCOUNT, idempotency_key="never-sent")
 
 
 def test_photos_go_up_unpublished_with_alt_text_then_one_post(tmp_path: Path) -> None:
@@ -111,7 +112,7 @@ def test_a_lost_answer_is_found_by_its_exact_text_and_not_sent_again(tmp_path: P
 
 
 def _sent_long_ago(tmp_path: Path, facebook: FacebookNetwork) -> None:
-    facebook.journal.begin("facebook", ACCOUNT.handle, KEY, text=POST.text, reply_to=None,
+    facebook.journal.begin(ACCOUNT.handle, KEY, text=POST.text, reply_to=None,
                            now=datetime.now(UTC) - timedelta(minutes=10))
 
 
@@ -131,10 +132,37 @@ def test_find_says_none_when_nothing_appeared_after_the_settle_time(tmp_path: Pa
         assert facebook.find(ACCOUNT, idempotency_key=KEY) is None
 
 
+def test_a_key_sent_from_another_machine_is_looked_for_with_the_hints(tmp_path: Path) -> None:
+    """No row in this data directory: the post and the claim's start let find search anyway."""
+    sent_after = datetime.now(UTC) - timedelta(minutes=10)
+    created = (sent_after + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    with case("lost_answer_then_found", created=created) as replay:
+        with pytest.raises(TransientError):  # machine A sends; its answer is lost
+            network(tmp_path / "a", replay).publish(ACCOUNT, POST, idempotency_key=KEY)
+        found = network(tmp_path / "b", replay).find(ACCOUNT, idempotency_key=KEY, post=POST,
+                                                     sent_after=sent_after)
+    assert found is not None and found.remote_id == f"{PAGE}_810"
+    since = int(parse_qs(urlsplit(replay.requests[1].url).query)["since"][0])
+    assert since == int((sent_after - timedelta(minutes=2)).timestamp())
+
+
+def test_hints_without_a_match_say_none_only_when_the_page_posted_nothing(
+        tmp_path: Path) -> None:
+    sent_after = datetime.now(UTC) - timedelta(minutes=10)
+    with case("find_nothing_since") as replay:
+        assert network(tmp_path, replay).find(ACCOUNT, idempotency_key=KEY, post=POST,
+                                              sent_after=sent_after) is None
+    created = (sent_after + timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    with case("find_others_since", created=created) as replay, pytest.raises(
+            CannotTell, match=f"{PAGE}_812"):
+        network(tmp_path, replay).find(ACCOUNT, idempotency_key=KEY, post=POST,
+                                       sent_after=sent_after)
+
+
 def test_find_too_soon_is_transient(tmp_path: Path) -> None:
     with case("find_nothing_since") as replay:
         facebook = network(tmp_path, replay)
-        facebook.journal.begin("facebook", ACCOUNT.handle, KEY, text=POST.text, reply_to=None)
+        facebook.journal.begin(ACCOUNT.handle, KEY, text=POST.text, reply_to=None)
         with pytest.raises(TransientError, match="too soon") as caught:
             facebook.find(ACCOUNT, idempotency_key=KEY)
     assert caught.value.retry_after is not None and 200 < caught.value.retry_after <= 300

@@ -27,7 +27,6 @@ from bedside.networks.base import (
     PermanentError,
     TransientError,
 )
-from bedside.networks.journal import fingerprint
 from bedside.networks.mastodon import KEY_WINDOW, MastodonNetwork
 from bedside.networks.registry import get_network
 
@@ -116,7 +115,7 @@ def test_no_answer_then_a_retry_within_the_window_uses_the_same_key(tmp_path: Pa
 def _attempt_long_ago(tmp_path: Path, text: str) -> datetime:
     mastodon = MastodonNetwork(NetworkContext(data_dir=tmp_path))
     began = datetime.now(UTC) - KEY_WINDOW - timedelta(minutes=20)
-    mastodon.journal.began(ACCOUNT.handle, KEY, fingerprint(text, KEY), now=began)
+    mastodon.journal.begin(ACCOUNT.handle, KEY, text=text, reply_to=None, now=began)
     return began
 
 
@@ -138,15 +137,32 @@ def test_after_the_key_window_nothing_matching_cannot_tell(tmp_path: Path,
     recording = replay("mastodon", "find_after_window_absent", token=TOKEN,
                        later=(began + timedelta(seconds=3)).isoformat())
     mastodon = network(tmp_path, recording)
-    with pytest.raises(CannotTell, match="no status matching"):
+    with pytest.raises(CannotTell, match="the account posted 103270200000000001 since"):
         mastodon.find(ACCOUNT, idempotency_key=KEY)
-    with pytest.raises(CannotTell, match="forgotten its idempotency key"):
-        mastodon.publish(ACCOUNT, POST, idempotency_key=KEY)
+    again = replay("mastodon", "find_after_window_absent", token=TOKEN,
+                   later=(began + timedelta(seconds=3)).isoformat())
+    with pytest.raises(CannotTell, match="posted 103270200000000001 since"):  # looks, sends nothing
+        network(tmp_path, again).publish(ACCOUNT, POST, idempotency_key=KEY)
 
 
 def test_a_key_never_sent_from_here_cannot_tell(tmp_path: Path) -> None:
-    with pytest.raises(CannotTell, match="No attempt with this key"):
+    with pytest.raises(CannotTell, match="no attempt with this key"):
         MastodonNetwork(NetworkContext(data_dir=tmp_path)).find(ACCOUNT, idempotency_key=KEY)
+
+
+def test_hints_answer_for_a_key_sent_from_another_machine(tmp_path: Path,
+                                                         replay: Recorder) -> None:
+    mastodon = MastodonNetwork(NetworkContext(data_dir=tmp_path))  # no client: nothing asked
+    recent = datetime.now(UTC) - timedelta(minutes=10)
+    # within the key's window: publishing again with the same key is answered with the first
+    assert mastodon.find(ACCOUNT, idempotency_key=KEY, post=POST, sent_after=recent) is None
+    linked = OutgoingPost(TEXT, link="https://lakeside.example/flu")
+    long_ago = datetime.now(UTC) - KEY_WINDOW - timedelta(minutes=20)
+    recording = replay("mastodon", "find_after_window", token=TOKEN,
+                       later=(long_ago + timedelta(seconds=3)).isoformat())
+    found = network(tmp_path, recording).find(ACCOUNT, idempotency_key=KEY, post=linked,
+                                              sent_after=long_ago)
+    assert found is not None and found.remote_id == "103270115826048975"
 
 
 def test_too_many_images_or_long_alt_text_are_refused_before_sending(tmp_path: Path) -> None:

@@ -110,18 +110,33 @@ def test_no_answer_is_never_retried_blindly_and_find_reads_the_timeline(
     assert len(looked.requests) == 1
 
 
-def test_a_post_not_in_the_timeline_cannot_tell(tmp_path: Path, replay: Recorder) -> None:
+def test_a_post_not_in_the_timeline_yet_is_too_soon_to_deny(tmp_path: Path,
+                                                              replay: Recorder) -> None:
     with pytest.raises(CannotTell):
         network(tmp_path, replay("x", "publish_server_error", token=TOKEN)).publish(
             ACCOUNT, LINKED, idempotency_key=KEY)
     looked = replay("x", "find_not_in_timeline", token=TOKEN)
-    with pytest.raises(CannotTell, match="no post matching"):
+    with pytest.raises(TransientError, match="too soon") as raised:
         network(tmp_path, looked).find(ACCOUNT, idempotency_key=KEY)
+    assert raised.value.retry_after is not None and 250 < raised.value.retry_after <= 300
 
 
 def test_a_key_never_sent_from_here_cannot_tell(tmp_path: Path) -> None:
-    with pytest.raises(CannotTell, match="no idempotency key"):
+    with pytest.raises(CannotTell, match="no attempt with this key"):
         XNetwork(NetworkContext(data_dir=tmp_path)).find(ACCOUNT, idempotency_key=KEY)
+
+
+def test_hints_search_the_timeline_for_a_key_sent_from_another_machine(
+        tmp_path: Path, replay: Recorder) -> None:
+    sent_after = datetime.now(UTC) - timedelta(minutes=10)
+    later = (sent_after + timedelta(seconds=5)).isoformat().replace("+00:00", "Z")
+    looked = replay("x", "find_in_timeline", token=TOKEN, later=later)
+    found = network(tmp_path, looked).find(ACCOUNT, idempotency_key=KEY, post=LINKED,
+                                           sent_after=sent_after)
+    assert found is not None and found.remote_id == "1445880548472328192"
+    nothing = replay("x", "find_not_in_timeline", token=TOKEN)
+    assert network(tmp_path / "b", nothing).find(  # nothing posted since: it was not created
+        ACCOUNT, idempotency_key=KEY, post=LINKED, sent_after=sent_after) is None
 
 
 def test_delete_twice_is_fine(tmp_path: Path, replay: Recorder) -> None:

@@ -336,10 +336,25 @@ class Network(Protocol):
         """
         ...
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
+    def find(
+        self,
+        account: AccountRef,
+        *,
+        idempotency_key: str,
+        post: OutgoingPost | None = None,
+        sent_after: datetime | None = None,
+    ) -> Published | None:
         """Return the publication made with this key, None if there was none.
 
-        Raises CannotTell when the network cannot answer.
+        `post` and `sent_after` are optional hints: the post that would have gone out with this
+        key, and a time before which the key was never used. A network without idempotency keys
+        needs them to answer for a post another machine may have sent (it keeps its own record
+        of what it sent: networks.journal): it then looks for that exact text among the
+        account's posts since `sent_after`. Without a record and without hints such a network
+        raises CannotTell, never None (None lets the caller send the post again). Networks that
+        look a key up (Bluesky, the outbox) ignore the hints.
+
+        Raises CannotTell when the network cannot answer, TransientError when it cannot yet.
         """
         ...
 

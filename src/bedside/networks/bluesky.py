@@ -266,8 +266,13 @@ class BlueskyNetwork:
         root = reply.root if reply is not None else parent
         return models.AppBskyFeedPost.ReplyRef(root=root, parent=parent)
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        """The post published with this key, None if the repository has none."""
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """The post published with this key, None if the repository has none.
+
+        The key alone answers: the hints `post` and `sent_after` are not needed.
+        """
         try:
             return self._lookup(account, record_key(idempotency_key))
         except (TransientError, PermanentError) as exc:

@@ -6,8 +6,8 @@ recommendations, insights, Facebook Login.
               them (attached_media), as the Pages API documents for multi-photo posts; a reply
               is POST /{post}/comments (text only: a comment carries at most one image and no
               alt text, so bedside refuses images there rather than post one without it)
-    find      no idempotency key on Facebook: networks.sent (the Page's recent posts, or the
-              comments under the post replied to, matched on the exact text)
+    find      no idempotency key on Facebook: networks.journal (the Page's recent posts, or
+              the comments under the post replied to, matched on the exact text)
     inbox     comments on the Page's recent posts and its ratings (recommendations) as reviews
     metrics   reactions, comments, shares; post_media_view and post_clicks insights (the
               `impressions` metrics were withdrawn on 2025-11-15)
@@ -48,9 +48,9 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import App, GraphClient, expires_at, expiring, require, timestamp
-from bedside.networks.sent import SKEW, Candidate, Journal, Sent, recall, send_once
 
 __all__ = ["GRAPH", "SCOPES", "FacebookNetwork"]
 
@@ -73,7 +73,7 @@ class FacebookNetwork:
         self.context = context
         self.limits = limits_for("facebook")
         self.graph = GraphClient(context, network="Facebook", base=GRAPH)
-        self.journal = Journal(context.data_dir)
+        self.journal = Journal(context.data_dir, self.name)
         self._app = app
 
     @property
@@ -86,10 +86,10 @@ class FacebookNetwork:
 
     def publish(self, account: AccountRef, post: OutgoingPost, *,
                 idempotency_key: str) -> Published:
-        """Publish once per key (see networks.sent); raises Transient/PermanentError."""
+        """Publish once per key (see networks.journal); raises Transient/PermanentError."""
         token, page = require(account.credentials, "access_token", "page_id", network="Facebook")
-        sent_as = (self.name, account.handle, idempotency_key)
-        earlier = recall(self.journal, sent_as, lambda sent: self._candidates(account, sent))
+        earlier = resume(self.journal, account.handle, idempotency_key,
+                         lambda search: self._candidates(account, search))
         if earlier is not None:
             return earlier
         if post.reply_to is not None:
@@ -100,14 +100,14 @@ class FacebookNetwork:
         else:
             path, form = f"{page}/feed", self._feed_form(post, token, page)
         response = send_once(
-            self.journal, sent_as, text=post.text,
+            self.journal, account.handle, idempotency_key, text=post.text,
             reply_to=post.reply_to,
             call=lambda: self.graph.request("POST", path, token=token, data=form),
         )
         remote_id = str(self.graph.checked(response)["id"])
         published = Published(remote_id, f"https://www.facebook.com/{remote_id}",
                               datetime.now(UTC))
-        self.journal.settle(*sent_as, published)
+        self.journal.published(account.handle, idempotency_key, published)
         return published
 
     def _feed_form(self, post: OutgoingPost, token: str, page: str) -> dict[str, str]:
@@ -129,20 +129,24 @@ class FacebookNetwork:
         )
         return str(body["id"])
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        """The post published with this key, None if none (networks.sent); may raise CannotTell."""
-        return recall(self.journal, (self.name, account.handle, idempotency_key),
-                      lambda sent: self._candidates(account, sent))
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """The post published with this key, None if none (networks.journal); may raise
+        CannotTell (never None for a key this data directory has no record of and no hints)."""
+        return recall(self.journal, account.handle, idempotency_key,
+                      lambda search: self._candidates(account, search),
+                      hint=hint(post, sent_after))
 
-    def _candidates(self, account: AccountRef, sent: Sent) -> list[Candidate]:
+    def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         """The Page's posts since the attempt, or the comments under the post it answered."""
         token, page = require(account.credentials, "access_token", "page_id", network="Facebook")
-        after = int((sent.sent_at - SKEW).timestamp())
-        if sent.reply_to is None:
+        after = int(search.since.timestamp())
+        if search.reply_to is None:
             items = self.graph.pages(f"{page}/posts", token=token, params={
                 "fields": POST_FIELDS, "since": str(after), "limit": "100"})
         else:
-            items = self.graph.pages(f"{sent.reply_to}/comments", token=token, params={
+            items = self.graph.pages(f"{search.reply_to}/comments", token=token, params={
                 "fields": COMMENT_FIELDS, "filter": "stream", "order": "reverse_chronological",
                 "limit": "100"})
         return [Candidate(str(item["id"]), str(item.get("message", "")),

@@ -4,7 +4,7 @@
               CAROUSEL container over them when there are several, then POST
               /{ig-user}/media_publish; Meta fetches each image from a public address
               (meta.public_image_url); a reply answers a comment: POST /{comment}/replies
-    find      no idempotency key: networks.sent (recent media, or the replies under the comment)
+    find      no idempotency key: networks.journal (recent media, or the replies under the comment)
     delete    the API deletes comments only: a post must be deleted in the app
     inbox     comments on recent media (mentions reach apps by webhook only)
     metrics   likes, comments, shares, saves and views insights (views replaced impressions)
@@ -43,6 +43,7 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import (
     App,
@@ -55,7 +56,6 @@ from bedside.networks.meta import (
     timestamp,
     wait_for_container,
 )
-from bedside.networks.sent import SKEW, Candidate, Journal, Sent, recall, send_once
 
 __all__ = ["GRAPH", "SCOPES", "InstagramNetwork"]
 
@@ -78,7 +78,7 @@ class InstagramNetwork:
         self.context = context
         self.limits = limits_for("instagram")
         self.graph = GraphClient(context, network="Instagram", base=GRAPH)
-        self.journal = Journal(context.data_dir)
+        self.journal = Journal(context.data_dir, self.name)
         self._app, self._sleep = app, sleep
 
     @property
@@ -93,12 +93,11 @@ class InstagramNetwork:
                 idempotency_key: str) -> Published:
         token, user = require(account.credentials, "access_token", "ig_user_id",
                               network="Instagram")
-        sent_as = (self.name, account.handle, idempotency_key)
-        earlier = recall(self.journal, sent_as, lambda sent: self._candidates(account, sent))
+        earlier = resume(self.journal, account.handle, idempotency_key,
+                         lambda search: self._candidates(account, search))
         if earlier is not None:
             return earlier
-        caption = post.text if not post.link or post.link in post.text else (
-            f"{post.text}\n{post.link}")  # a caption's link is plain text: shown, not tapped
+        caption = _caption(post)
         if post.reply_to is not None:
             if post.images:
                 raise PermanentError("Instagram replies to comments are text only")
@@ -106,7 +105,8 @@ class InstagramNetwork:
         else:
             path, form = f"{user}/media_publish", {
                 "creation_id": self._container(account, post.images, caption, token, user)}
-        response = send_once(self.journal, sent_as, text=caption, reply_to=post.reply_to,
+        response = send_once(self.journal, account.handle, idempotency_key, text=caption,
+                             reply_to=post.reply_to,
                              call=lambda: self.graph.request("POST", path, token=token,
                                                              data=form))
         remote_id = str(self.graph.checked(response)["id"])
@@ -115,7 +115,7 @@ class InstagramNetwork:
             url = self.graph.call("GET", remote_id, token=token,
                                   params={"fields": "permalink"}).get("permalink")
         published = Published(remote_id, url, datetime.now(UTC))
-        self.journal.settle(*sent_as, published)
+        self.journal.published(account.handle, idempotency_key, published)
         return published
 
     def _container(self, account: AccountRef, images: Sequence[Image], caption: str,
@@ -140,21 +140,25 @@ class InstagramNetwork:
                            sleep=self._sleep)
         return container
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        return recall(self.journal, (self.name, account.handle, idempotency_key),
-                      lambda sent: self._candidates(account, sent))
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """The post published with this key, None if none (networks.journal)."""
+        return recall(self.journal, account.handle, idempotency_key,
+                      lambda search: self._candidates(account, search),
+                      hint=hint(post, sent_after, _caption))
 
-    def _candidates(self, account: AccountRef, sent: Sent) -> list[Candidate]:
+    def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         token, user = require(account.credentials, "access_token", "ig_user_id",
                               network="Instagram")
-        if sent.reply_to is None:
+        if search.reply_to is None:
             items = self.graph.pages(f"{user}/media", token=token, params={
                 "fields": "id,caption,timestamp,permalink", "limit": "50",
-                "since": str(int((sent.sent_at - SKEW).timestamp()))})
+                "since": str(int(search.since.timestamp()))})
             return [Candidate(str(i["id"]), str(i.get("caption", "")),
                               timestamp(i.get("timestamp")), i.get("permalink")) for i in items]
         own = account.credentials.get("username", account.handle)
-        items = self.graph.pages(f"{sent.reply_to}/replies", token=token,
+        items = self.graph.pages(f"{search.reply_to}/replies", token=token,
                                  params={"fields": "id,text,timestamp,username"})
         return [Candidate(str(i["id"]), str(i.get("text", "")), timestamp(i.get("timestamp")),
                           mine=i.get("username", own) == own) for i in items]
@@ -293,6 +297,11 @@ class InstagramNetwork:
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         raise Unsupported(f"{path}: bedside does not read Instagram's export yet")
 
+
+
+def _caption(post: OutgoingPost) -> str:
+    """The caption as sent: a caption's link is plain text (shown, not tapped), so it is added."""
+    return post.text if not post.link or post.link in post.text else f"{post.text}\n{post.link}"
 
 
 def _json(content: bytes) -> dict[str, Any]:

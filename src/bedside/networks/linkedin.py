@@ -8,7 +8,7 @@ year: bump VERSION before it is sunset).
               first through the Images API (initializeUpload, then PUT the bytes), attached as
               content.media {id, altText} or content.multiImage.images[]; a reply is a comment:
               POST /rest/socialActions/{post}/comments
-    find      no idempotency key: networks.sent (the author's recent posts, or the comments
+    find      no idempotency key: networks.journal (the author's recent posts, or the comments
               under the post answered; reading needs r_member_social or r_organization_social,
               without it `find` cannot tell)
     inbox     comments on the author's recent posts (mentions reach apps by webhook only)
@@ -55,9 +55,9 @@ from bedside.networks.base import (
     TransientError,
     Unsupported,
 )
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import App, expires_at, expiring, require
-from bedside.networks.sent import SKEW, Candidate, Journal, Sent, recall, send_once
 
 __all__ = ["API", "SCOPES", "VERSION", "LinkedInNetwork", "escape", "unescape"]
 
@@ -100,7 +100,7 @@ class LinkedInNetwork:
     def __init__(self, context: NetworkContext, *, app: App | None = None) -> None:
         self.context = context
         self.limits = limits_for("linkedin")
-        self.journal = Journal(context.data_dir)
+        self.journal = Journal(context.data_dir, self.name)
         self._app = app
 
     @property
@@ -135,12 +135,11 @@ class LinkedInNetwork:
                 idempotency_key: str) -> Published:
         token, author = require(account.credentials, "access_token", "author",
                                 network="LinkedIn")
-        sent_as = (self.name, account.handle, idempotency_key)
-        earlier = recall(self.journal, sent_as, lambda sent: self._candidates(account, sent))
+        earlier = resume(self.journal, account.handle, idempotency_key,
+                         lambda search: self._candidates(account, search))
         if earlier is not None:
             return earlier
-        text = post.text if not post.link or post.link in post.text else (
-            f"{post.text}\n{post.link}")
+        text = _with_link(post)
         if post.reply_to is not None:
             if post.images:
                 raise PermanentError("LinkedIn comments take no images with alt text")
@@ -149,13 +148,14 @@ class LinkedInNetwork:
                                     "message": {"text": escape(text)}}
         else:
             url, body = f"{API}/rest/posts", self._post_body(post, text, token, author)
-        response = send_once(self.journal, sent_as, text=text, reply_to=post.reply_to,
+        response = send_once(self.journal, account.handle, idempotency_key, text=text,
+                             reply_to=post.reply_to,
                              call=lambda: self._request("POST", url, token=token, json=body))
         _check(response)
         remote_id = response.headers.get("x-restli-id") or _urn(response)
         link = None if post.reply_to else f"https://www.linkedin.com/feed/update/{remote_id}/"
         published = Published(remote_id, link, datetime.now(UTC))
-        self.journal.settle(*sent_as, published)
+        self.journal.published(account.handle, idempotency_key, published)
         return published
 
     def _post_body(self, post: OutgoingPost, text: str, token: str,
@@ -184,19 +184,22 @@ class LinkedInNetwork:
         _check(response)
         return str(value["image"])
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        return recall(self.journal, (self.name, account.handle, idempotency_key),
-                      lambda sent: self._candidates(account, sent))
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """The post published with this key, None if none (networks.journal)."""
+        return recall(self.journal, account.handle, idempotency_key,
+                      lambda search: self._candidates(account, search),
+                      hint=hint(post, sent_after, _with_link))
 
-    def _candidates(self, account: AccountRef, sent: Sent) -> list[Candidate]:
+    def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         token, author = require(account.credentials, "access_token", "author",
                                 network="LinkedIn")
         try:
-            if sent.reply_to is None:
-                since = sent.sent_at - SKEW
+            if search.reply_to is None:
                 return [c for c in self._posts(token, author, count=50)
-                        if c.created_at >= since]
-            return self._comments(token, author, sent.reply_to)
+                        if c.created_at >= search.since]
+            return self._comments(token, author, search.reply_to)
         except PermanentError as exc:  # no permission to read posts: nobody may assume
             raise CannotTell(f"LinkedIn cannot list the account's posts: {exc}") from exc
 
@@ -389,6 +392,11 @@ class LinkedInNetwork:
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         """Posts from LinkedIn's data export (Shares.csv, alone or in the export's zip)."""
         return linkedin_export.read(path)
+
+
+def _with_link(post: OutgoingPost) -> str:
+    """The text as sent: the link appended unless the text already holds it."""
+    return post.text if not post.link or post.link in post.text else f"{post.text}\n{post.link}"
 
 
 def _check(response: httpx.Response) -> None:

@@ -12,11 +12,13 @@ key up, so `find` reads the connector's journal (networks.journal):
     published            the status id is known: found
     refused              Mastodon answered with an error: nothing was made (None)
     no answer, < 50 min  None: publishing again with the same key cannot make a second status,
-                         Mastodon answers with the first
-    no answer, older     the key is forgotten; the account's statuses since the attempt are read
-                         back (their plain-text source) and compared with the attempt's
-                         fingerprint: found, or CannotTell
-    never sent here      CannotTell (a worker on another machine may have sent it)
+                         Mastodon answers with the first (counted from the key's first use)
+    no answer, older     the key is forgotten; the account's statuses since the first send are
+                         read back (their plain-text source) and matched (journal.decide):
+                         found, None when nothing at all was posted since, else CannotTell
+    never sent here      with the hints `post` and `sent_after` (another machine's worker may
+                         have sent it): None within 50 min of `sent_after`, else the same read
+                         back; without them, CannotTell
 
 Errors (https://docs.joinmastodon.org/api/guidelines/#errors, /entities/Error/): 401 → reconnect,
 403 → not allowed, 404 → gone, 422 → content rejected (the server says why), 429 → later, at
@@ -55,7 +57,7 @@ from bedside.networks.base import (
     TransientError,
 )
 from bedside.networks.html_text import first_link, plain_text
-from bedside.networks.journal import Journal, fingerprint
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall
 from bedside.networks.limits import limits_for
 from bedside.networks.sdk_http import HttpxAdapter, session_over
 
@@ -92,14 +94,17 @@ class MastodonNetwork:
         _check_post(post, self.limits.max_images, self.limits.alt_text_max)
         text = _with_link(post)
         now = datetime.now(UTC)
-        earlier = self.journal.began(account.handle, idempotency_key,
-                                     fingerprint(text, idempotency_key), now=now)
-        if earlier is not None and earlier.state == "published":
-            return _published(earlier.remote_id, earlier.url, earlier.published_at)
-        if earlier is not None and earlier.state == "began" and now - earlier.began_at > KEY_WINDOW:
-            raise CannotTell(
-                f"{NAME} may already hold this post (an attempt at {earlier.began_at:%H:%M} UTC got"
-                " no answer) and has forgotten its idempotency key: check the account first.")
+        earlier = self.journal.get(account.handle, idempotency_key)
+        if earlier is not None and earlier.published is not None:
+            return earlier.published
+        if (earlier is not None and earlier.state == "began"
+                and now - earlier.first_sent_at > KEY_WINDOW):
+            # Mastodon has forgotten the key: look first (raises when it cannot say).
+            found = self.find(account, idempotency_key=idempotency_key)
+            if found is not None:
+                return found
+        self.journal.begin(account.handle, idempotency_key, text=text, reply_to=post.reply_to,
+                           now=now)
         api, adapter = self._api(account)
         sent = False
         try:
@@ -117,41 +122,40 @@ class MastodonNetwork:
             self.journal.refused(account.handle, idempotency_key)
             raise
         published = _published(str(status["id"]), status.get("url"), status.get("created_at"))
-        self.journal.published(account.handle, idempotency_key, published.remote_id,
-                               published.url, published.published_at)
+        self.journal.published(account.handle, idempotency_key, published)
         log.info("mastodon: published %s for %s (%d chars, %d images)", published.remote_id,
                  account.handle, len(text), len(post.images))
         return published
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
         """See the module docstring for what each state of the journal answers."""
-        attempt = self.journal.get(account.handle, idempotency_key)
-        if attempt is None:
-            raise CannotTell(f"No attempt with this key was sent from this machine; {NAME} cannot"
-                             " look a key up: check the account.")
-        if attempt.state == "published":
-            return _published(attempt.remote_id, attempt.url, attempt.published_at)
-        if attempt.state == "refused":
-            return None
-        if datetime.now(UTC) - attempt.began_at <= KEY_WINDOW:
+        entry = self.journal.get(account.handle, idempotency_key)
+        if entry is not None and entry.published is not None:
+            return entry.published
+        first_uses = [entry.first_sent_at] if entry is not None and entry.state == "began" else []
+        if sent_after is not None:
+            first_uses.append(sent_after)
+        if first_uses and datetime.now(UTC) - min(first_uses) <= KEY_WINDOW:
             return None  # a new attempt with the same key gets the first status back
+        return recall(self.journal, account.handle, idempotency_key,
+                      lambda search: self._candidates(account, search),
+                      hint=hint(post, sent_after, _with_link))
+
+    def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
+        """The account's statuses (replies included) since `search.since`, as their source."""
         api, adapter = self._api(account)
+        found = []
         with _mapped(adapter):
             me = api.account_verify_credentials()
-            recent = api.account_statuses(me["id"], limit=SCAN_LIMIT)
-            for status in recent:
-                if _aware(status["created_at"]) < attempt.began_at - timedelta(minutes=5):
-                    continue
-                source = api.status_source(status["id"])
-                if fingerprint(source["text"], idempotency_key) == attempt.fingerprint:
-                    found = _published(str(status["id"]), status.get("url"),
-                                       status.get("created_at"))
-                    self.journal.published(account.handle, idempotency_key, found.remote_id,
-                                           found.url, found.published_at)
-                    return found
-        raise CannotTell(f"{NAME} shows no status matching the attempt at"
-                         f" {attempt.began_at:%Y-%m-%d %H:%M} UTC among the {SCAN_LIMIT} most"
-                         " recent: check the account before posting again.")
+            for status in api.account_statuses(me["id"], limit=SCAN_LIMIT):
+                created = _aware(status["created_at"])
+                if created >= search.since:
+                    source = api.status_source(status["id"])
+                    found.append(Candidate(str(status["id"]), source["text"], created,
+                                           status.get("url")))
+        return found
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
         api, adapter = self._api(account)

@@ -192,8 +192,13 @@ class OutboxNetwork:
         )
         return record.published
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        """Return the publication made with this key, None if there was none."""
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """Return the publication made with this key, None if there was none.
+
+        The key alone answers: the hints `post` and `sent_after` are not needed.
+        """
         _require_key(idempotency_key)
         if _flag(account.options, "cannot_tell"):
             raise CannotTell("The outbox cannot tell whether this post exists (simulated).")

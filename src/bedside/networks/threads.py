@@ -4,7 +4,7 @@
               a CAROUSEL over is_carousel_item images), wait for the container, then POST
               /{user}/threads_publish; a reply is the same with reply_to_id. A thread of posts is
               each post published as a reply to the one before (the publisher's reply_to)
-    find      no idempotency key: networks.sent (the account's recent threads, or the replies
+    find      no idempotency key: networks.journal (the account's recent threads, or the replies
               under the post answered)
     inbox     replies to recent threads and mentions
     metrics   views, likes, replies, reposts, quotes (media insights); followers_count
@@ -42,6 +42,7 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import (
     App,
@@ -54,7 +55,6 @@ from bedside.networks.meta import (
     timestamp,
     wait_for_container,
 )
-from bedside.networks.sent import SKEW, Candidate, Journal, Sent, recall, send_once
 
 __all__ = ["GRAPH", "SCOPES", "ThreadsNetwork"]
 
@@ -79,7 +79,7 @@ class ThreadsNetwork:
         self.context = context
         self.limits = limits_for("threads")
         self.graph = GraphClient(context, network="Threads", base=GRAPH)
-        self.journal = Journal(context.data_dir)
+        self.journal = Journal(context.data_dir, self.name)
         self._app, self._sleep = app, sleep
 
     @property
@@ -94,20 +94,21 @@ class ThreadsNetwork:
                 idempotency_key: str) -> Published:
         token, user = require(account.credentials, "access_token", "threads_user_id",
                               network="Threads")
-        sent_as = (self.name, account.handle, idempotency_key)
-        earlier = recall(self.journal, sent_as, lambda sent: self._candidates(account, sent))
+        earlier = resume(self.journal, account.handle, idempotency_key,
+                         lambda search: self._candidates(account, search))
         if earlier is not None:
             return earlier
         container = self._container(account, post, token, user)
         response = send_once(
-            self.journal, sent_as, text=post.text, reply_to=post.reply_to,
+            self.journal, account.handle, idempotency_key, text=post.text,
+            reply_to=post.reply_to,
             call=lambda: self.graph.request("POST", f"{user}/threads_publish", token=token,
                                             data={"creation_id": container}))
         remote_id = str(self.graph.checked(response)["id"])
         url = self.graph.call("GET", remote_id, token=token,
                               params={"fields": "permalink"}).get("permalink")
         published = Published(remote_id, url, datetime.now(UTC))
-        self.journal.settle(*sent_as, published)
+        self.journal.published(account.handle, idempotency_key, published)
         return published
 
     def _container(self, account: AccountRef, post: OutgoingPost, token: str,
@@ -136,19 +137,23 @@ class ThreadsNetwork:
                            sleep=self._sleep)
         return container
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        return recall(self.journal, (self.name, account.handle, idempotency_key),
-                      lambda sent: self._candidates(account, sent))
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """The thread published with this key, None if none (networks.journal)."""
+        return recall(self.journal, account.handle, idempotency_key,
+                      lambda search: self._candidates(account, search),
+                      hint=hint(post, sent_after))
 
-    def _candidates(self, account: AccountRef, sent: Sent) -> list[Candidate]:
+    def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         token, user = require(account.credentials, "access_token", "threads_user_id",
                               network="Threads")
-        if sent.reply_to is None:
+        if search.reply_to is None:
             items = self.graph.pages(f"{user}/threads", token=token, params={
                 "fields": POST_FIELDS, "limit": "50",
-                "since": str(int((sent.sent_at - SKEW).timestamp()))})
+                "since": str(int(search.since.timestamp()))})
         else:
-            items = self.graph.pages(f"{sent.reply_to}/replies", token=token,
+            items = self.graph.pages(f"{search.reply_to}/replies", token=token,
                                      params={"fields": REPLY_FIELDS, "reverse": "true"})
         own = account.credentials.get("username", account.handle)
         return [Candidate(str(i["id"]), str(i.get("text", "")), timestamp(i.get("timestamp")),

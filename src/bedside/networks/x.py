@@ -12,8 +12,10 @@ sent through tweepy's own request method (tweepy 4.17 has no v2 media helpers).
 X has no idempotency key. `find` reads the connector's journal (networks.journal): a post whose
 id came back is found; a refused one is None; one sent without an answer (a timeout, a 5xx, a
 killed worker) is looked for among the account's posts since the attempt, by the fingerprint of
-its text: found, or CannotTell. `publish` never sends a key a second time without that look: a
-5xx after sending raises CannotTell, so the reconciler asks before anything is retried.
+its text (journal.decide): found, None when nothing at all was posted since, else CannotTell. A
+key never sent from this data directory is looked for the same way when the caller gives the
+hints `post` and `sent_after`, else CannotTell. `publish` never sends a key a second time
+without that look: a 5xx after sending raises CannotTell, so the reconciler asks first.
 
 Errors (https://docs.x.com/x-api/fundamentals/response-codes-and-errors,
 https://docs.x.com/fundamentals/rate-limits): 401 → reconnect; 403 → not allowed, or content
@@ -28,7 +30,7 @@ import contextlib
 import html
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +57,7 @@ from bedside.networks.base import (
     Published,
     TransientError,
 )
-from bedside.networks.journal import Journal, fingerprint
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall
 from bedside.networks.limits import limits_for
 from bedside.networks.sdk_http import HttpxAdapter, session_over
 
@@ -88,15 +90,13 @@ class XNetwork:
         """Upload the images with their alt text, then create the post (once: see find)."""
         _check_post(post, self.limits.max_images, self.limits.alt_text_max)
         text = _with_link(post)
-        now = datetime.now(UTC)
-        earlier = self.journal.began(account.handle, idempotency_key,
-                                     fingerprint(text, idempotency_key), now=now)
+        earlier = self.journal.get(account.handle, idempotency_key)
         if earlier is not None and earlier.state != "refused":
             # Made, or sent without an answer: never send it again without looking first.
             found = self.find(account, idempotency_key=idempotency_key)
-            if found is None:
-                raise CannotTell(f"{NAME}: the earlier attempt's outcome is unknown.")
-            return found
+            if found is not None:
+                return found  # else it was not created (find raises when it cannot say)
+        self.journal.begin(account.handle, idempotency_key, text=text, reply_to=post.reply_to)
         api, adapter = self._api(account)
         sent = False
         try:
@@ -117,39 +117,31 @@ class XNetwork:
             raise
         remote_id = str(answer["data"]["id"])
         published = Published(remote_id, _url(account, remote_id), datetime.now(UTC))
-        self.journal.published(account.handle, idempotency_key, remote_id, published.url,
-                               published.published_at)
+        self.journal.published(account.handle, idempotency_key, published)
         log.info("x: published %s for %s (%d chars, %d images)", remote_id, account.handle,
                  len(text), len(post.images))
         return published
 
-    def find(self, account: AccountRef, *, idempotency_key: str) -> Published | None:
-        attempt = self.journal.get(account.handle, idempotency_key)
-        if attempt is None:
-            raise CannotTell(f"No attempt with this key was sent from this machine, and {NAME}"
-                             " has no idempotency key to ask about: check the account.")
-        if attempt.state == "published":
-            assert attempt.remote_id is not None
-            return Published(attempt.remote_id, attempt.url,
-                             attempt.published_at or attempt.began_at)
-        if attempt.state == "refused":
-            return None
+    def find(self, account: AccountRef, *, idempotency_key: str,
+             post: OutgoingPost | None = None,
+             sent_after: datetime | None = None) -> Published | None:
+        """The post made with this key, None if none was (networks.journal); may raise
+        CannotTell, or TransientError while X may not list a new post yet."""
+        return recall(self.journal, account.handle, idempotency_key,
+                      lambda search: self._candidates(account, search),
+                      hint=hint(post, sent_after, _with_link))
+
+    def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
+        """The account's posts (replies included) since `search.since`, up to 100."""
         api, adapter = self._api(account)
         with _mapped(adapter):
             timeline = api.get_users_tweets(
-                _user_id(account), start_time=attempt.began_at - timedelta(minutes=1),
-                max_results=100, tweet_fields=["created_at"], user_auth=False)
-        for tweet in timeline.get("data") or []:
-            if fingerprint(_plain(tweet["text"]), idempotency_key) == attempt.fingerprint:
-                remote_id = str(tweet["id"])
-                found = Published(remote_id, _url(account, remote_id),
-                                  _when(tweet.get("created_at")) or attempt.began_at)
-                self.journal.published(account.handle, idempotency_key, remote_id, found.url,
-                                       found.published_at)
-                return found
-        raise CannotTell(f"{NAME} shows no post matching the attempt at"
-                         f" {attempt.began_at:%Y-%m-%d %H:%M} UTC: check the account before"
-                         " posting again.")
+                _user_id(account), start_time=search.since, max_results=100,
+                tweet_fields=["created_at"], user_auth=False)
+        return [Candidate(str(tweet["id"]), _plain(tweet["text"]),
+                          _when(tweet.get("created_at")) or search.since,
+                          _url(account, str(tweet["id"])))
+                for tweet in timeline.get("data") or []]
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
         api, adapter = self._api(account)
