@@ -7,14 +7,18 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
-from bedside.networks import Network, NetworkContext, get_network
+from bedside.networks import Network, NetworkContext, get_network, registry
+from bedside.networks.base import CannotTell
 from bedside.services import audit, ledger
 from bedside.services.reconciler import ReconcileReport, reconcile, single_runner
-from bedside.store.models import Account
+from bedside.store.models import Account, PostVersion
 from bedside.store.secrets import sealer_for
 
 from .conftest import Practice
@@ -94,6 +98,96 @@ def test_a_network_that_cannot_tell_leaves_the_row_uncertain(practice: Practice)
         assert [e.detail["publication_id"] for e in entries] == [pid]
     assert _reconcile(p, AFTER_LEASE + timedelta(hours=2)).requeue == []  # never retried
     assert p.row(pid).state == "uncertain" and p.outbox().records() == []
+
+
+@pytest.fixture
+def keyless(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Register the keyless test network (tests/publisher/keyless_network.py) for one test."""
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    monkeypatch.setattr(registry, "_TARGETS", dict(registry._TARGETS))
+    registry.register("keyless", "keyless_network:KeylessNetwork")
+    yield
+    sys.modules.pop("keyless_network", None)
+
+
+def _machine(tmp_path: Path, name: str) -> Network:
+    """The keyless connector as one machine builds it: with its own data directory."""
+    return get_network("keyless", NetworkContext(data_dir=tmp_path / name))
+
+
+def _keyless_row(p: Practice, tmp_path: Path, at: datetime) -> tuple[int, Path]:
+    server = tmp_path / "keyless-server.sqlite3"
+    account = p.add_account("lakeside-keyless", credentials={"token": "k-1"})
+    with p.store.session() as s:
+        s.execute(update(Account).where(Account.id == account).values(
+            network="keyless", options={"server": str(server)}))
+    (pid,) = p.rows(account, [at], variants={"keyless": "Flu shots: walk in Tuesday 9-12."})
+    return pid, server
+
+
+def _reconcile_on(p: Practice, network: Network, now: datetime) -> ReconcileReport:
+    return reconcile(p.store.sessions, {"keyless": network}.__getitem__,
+                     sealer=sealer_for(p.settings), now=now, late_grace=GRACE)
+
+
+@pytest.mark.usefixtures("keyless")
+def test_a_post_sent_from_another_machine_without_keys_is_found_not_republished(
+        practice: Practice, tmp_path: Path) -> None:
+    import keyless_network
+
+    p = practice
+    claimed_at = datetime.now(UTC) - timedelta(minutes=10)  # the networks' clocks are real
+    pid, server = _keyless_row(p, tmp_path, claimed_at)
+    c = _claimed(p, pid, now=claimed_at)
+    assert c.post.text == "Flu shots: walk in Tuesday 9-12."  # the variant, not the version
+    # Machine A's worker sends (its journal records it), then dies before recording the answer.
+    published = _machine(tmp_path, "a").publish(c.account, c.post,
+                                                idempotency_key=c.idempotency_key)
+    # Machine B's reconciler has no journal row for the key: its hints find the post.
+    b = _machine(tmp_path, "b")
+    with pytest.raises(CannotTell, match="no attempt with this key"):
+        b.find(c.account, idempotency_key=c.idempotency_key)  # without them: never None
+    report = _reconcile_on(p, b, claimed_at + LEASE + timedelta(seconds=1))
+    assert report.published == [pid] and report.retried == [] and report.requeue == []
+    row = p.row(pid)
+    assert (row.state, row.remote_id) == ("published", published.remote_id)
+    assert len(keyless_network.posts(server)) == 1
+
+
+@pytest.mark.usefixtures("keyless")
+def test_a_post_never_sent_by_a_keyless_network_is_retried(practice: Practice,
+                                                           tmp_path: Path) -> None:
+    import keyless_network
+
+    p = practice
+    claimed_at = datetime.now(UTC) - timedelta(minutes=10)
+    pid, server = _keyless_row(p, tmp_path, claimed_at)
+    _claimed(p, pid, now=claimed_at)  # the worker dies before sending anything
+    b = _machine(tmp_path, "b")
+    report = _reconcile_on(p, b, claimed_at + LEASE + timedelta(seconds=1))
+    assert report.retried == [pid] and p.row(pid).state == "scheduled"
+    again = _claimed(p, pid, worker="w2", now=claimed_at + LEASE + timedelta(seconds=2))
+    b.publish(again.account, again.post, idempotency_key=again.idempotency_key)
+    assert [text for _, _, text in keyless_network.posts(server)] == [again.post.text]
+
+
+@pytest.mark.usefixtures("keyless")
+def test_an_unknown_key_without_hints_is_uncertain_never_retried(practice: Practice,
+                                                                 tmp_path: Path) -> None:
+    import keyless_network
+
+    p = practice
+    claimed_at = datetime.now(UTC) - timedelta(minutes=10)
+    pid, server = _keyless_row(p, tmp_path, claimed_at)
+    c = _claimed(p, pid, now=claimed_at)
+    _machine(tmp_path, "a").publish(c.account, c.post, idempotency_key=c.idempotency_key)
+    with p.store.session() as s:  # the version's image can no longer be described: no post
+        s.execute(update(PostVersion).values(images={"items": [{"path": "gone.png"}]}))
+    report = _reconcile_on(p, _machine(tmp_path, "b"), claimed_at + LEASE + timedelta(seconds=1))
+    assert report.uncertain == [pid] and report.retried == [] and report.requeue == []
+    last_error = p.row(pid).last_error
+    assert last_error is not None and "no attempt with this key" in last_error
+    assert len(keyless_network.posts(server)) == 1
 
 
 def test_a_network_down_is_asked_again_then_uncertain(practice: Practice) -> None:

@@ -46,6 +46,7 @@ __all__ = [
     "RetryPolicy",
     "claim",
     "expire_late",
+    "outgoing_post",
     "record_failed",
     "record_permanent",
     "record_published",
@@ -175,8 +176,7 @@ def claim(
         _fail(session, publication_id, worker, str(exc), now=now, pause=True)
         return None
     try:
-        post = OutgoingPost(text=variant if variant is not None else text, link=link,
-                            images=_images(images))
+        post = outgoing_post(variant, text, link, images)
     except ImageError as exc:
         _fail(session, publication_id, worker, str(exc), now=now, pause=False)
         return None
@@ -188,6 +188,15 @@ def claim(
                            options=dict(options or {})),
         post=post,
     )
+
+
+def outgoing_post(variant: str | None, text: str, link: str | None,
+                  images: Mapping[str, Any] | None) -> OutgoingPost:
+    """The post a row sends: the version's variant for the account's network, else its text;
+    its link and images (the reconciler builds the same post to ask about it). Raises
+    ImageError for an image that cannot be sent."""
+    return OutgoingPost(text=variant if variant is not None else text, link=link,
+                        images=_images(images))
 
 
 def _images(stored: Mapping[str, Any] | None) -> tuple[Image, ...]:

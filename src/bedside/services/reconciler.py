@@ -3,7 +3,10 @@
 Each pass, in order:
   1. scheduled rows due more than the late grace ago are expired (ledger.expire_late);
   2. rows still `publishing` after their lease ran out are resolved by asking the network for the
-     row's idempotency key, BEFORE any retry: found → published with the remote id; not there →
+     row's idempotency key, BEFORE any retry, with the hints a network without keys needs to
+     answer for a post another machine's worker sent (`find(post=, sent_after=)`: the post the
+     row would send, built as ledger.claim builds it, and a time before which its key was never
+     used, `_sent_after`): found → published with the remote id; not there →
      scheduled again (the same key, so a network that honours keys still makes one post);
      `CannotTell`, a permanent or unexpected error → `uncertain`, with what a person should check
      (never retried blindly); a transient error → asked again next pass, `uncertain` once the
@@ -31,10 +34,17 @@ from sqlalchemy import Engine, Update, exists, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bedside.errors import BedsideError
-from bedside.networks.base import AccountRef, Network, Published, TransientError
+from bedside.networks.base import (
+    AccountRef,
+    ImageError,
+    Network,
+    OutgoingPost,
+    Published,
+    TransientError,
+)
 from bedside.services import audit
-from bedside.services.ledger import DEFAULT_LATE_GRACE, expire_late, rows_changed
-from bedside.store.models import Account, Publication
+from bedside.services.ledger import DEFAULT_LATE_GRACE, expire_late, outgoing_post, rows_changed
+from bedside.store.models import Account, PostVersion, Publication, Variant
 from bedside.store.secrets import Sealer
 
 __all__ = ["ReconcileReport", "reconcile", "single_runner"]
@@ -77,6 +87,13 @@ class _Stale:
     handle: str
     sealed: bytes | None
     options: dict[str, object]
+    attempts: int
+    due_at: datetime
+    updated_at: datetime
+    variant: str | None
+    text: str
+    link: str | None
+    images: dict[str, object] | None
 
 
 def reconcile(
@@ -169,8 +186,13 @@ def _stale(sessions: sessionmaker[Session], *, now: datetime, limit: int) -> lis
         rows = s.execute(
             select(Publication.id, Publication.claimed_by, Publication.lease_until,
                    Publication.idempotency_key, Publication.account_id, Account.workspace_id,
-                   Account.network, Account.handle, Account.credentials, Account.options)
+                   Account.network, Account.handle, Account.credentials, Account.options,
+                   Publication.attempts, Publication.due_at, Publication.updated_at,
+                   Variant.text, PostVersion.text, PostVersion.link, PostVersion.images)
             .join(Account, Account.id == Publication.account_id)
+            .join(PostVersion, PostVersion.id == Publication.version_id)
+            .outerjoin(Variant, (Variant.version_id == PostVersion.id)
+                       & (Variant.network == Account.network))
             .where(Publication.state == "publishing", Publication.lease_until < now)
             .order_by(Publication.lease_until).limit(limit)
         ).all()
@@ -184,7 +206,8 @@ def _settle(sessions: sessionmaker[Session], networks: NetworkFor, sealer: Seale
         account = AccountRef(network=row.network, handle=row.handle,
                              credentials=sealer.open(row.sealed) if row.sealed else {},
                              options=dict(row.options or {}))
-        found = networks(row.network).find(account, idempotency_key=row.key)
+        found = networks(row.network).find(account, idempotency_key=row.key,
+                                           post=_post(row), sent_after=_sent_after(row))
     except TransientError as exc:
         if now - row.lease_until < give_up_asking:
             report.waiting.append(row.id)
@@ -203,6 +226,29 @@ def _settle(sessions: sessionmaker[Session], networks: NetworkFor, sealer: Seale
             _found(sessions, row, found, now=now, report=report)
         else:
             _retry(sessions, row, now=now, report=report)
+
+
+def _post(row: _Stale) -> OutgoingPost | None:
+    """The post the row's worker was sending (None when its images cannot be described now:
+    the network then answers from its own records, or cannot tell)."""
+    try:
+        return outgoing_post(row.variant, row.text, row.link, row.images)
+    except ImageError:
+        return None
+
+
+def _sent_after(row: _Stale) -> datetime:
+    """A time before which the row's key was never used by any worker.
+
+    A first attempt's claim set `updated_at` to its start and `lease_until` a lease later; the
+    claim's start is then exact. After a retry, or once record_unknown has moved both to the
+    moment the answer was lost, the due time: every claim of a row comes at or after it
+    (`next_attempt_at` starts at `due_at` and only moves later). Too early is safe (a wider
+    search: more posts to tell apart, at worst `uncertain`); too late could miss the post.
+    """
+    if row.attempts <= 1 and row.lease_until > row.updated_at:
+        return row.updated_at
+    return row.due_at
 
 
 def _held(row: _Stale) -> Update:
