@@ -6,7 +6,8 @@ but forgets it after an hour and has no endpoint to look it up. Their connectors
 committed to disk (synchronous=FULL), BEFORE the request that creates the post (`begin`), then
 record the answer: the remote id (`published`) or a refusal (`refused`: the network answered
 with an error, so it made nothing). Rows live in `<data_dir>/<network>-journal.sqlite3`, created
-readable by its owner only (it names accounts and post ids).
+readable by its owner only (it names accounts and post ids). The table is `sends`: an older
+file's `attempts` table is left unread, so its keys are unknown here (CannotTell, never None).
 
 No post text is kept: the text may hold patient data. `fingerprint` is an HMAC-SHA256 keyed by
 the idempotency key of the text with its links removed and its spaces folded (networks shorten
@@ -67,7 +68,7 @@ BUSY_SECONDS = 10.0
 
 State = Literal["began", "published", "refused"]
 _LINKS = re.compile(r"https?://\S+")
-_SCHEMA = """CREATE TABLE IF NOT EXISTS attempts (
+_SCHEMA = """CREATE TABLE IF NOT EXISTS sends (
     handle          TEXT NOT NULL,
     idempotency_key TEXT NOT NULL,
     state           TEXT NOT NULL,   -- began | published | refused
@@ -202,13 +203,13 @@ class Journal:
             earlier = _get(db, handle, key)
             if earlier is None or earlier.state == "refused":
                 db.execute(
-                    "INSERT OR REPLACE INTO attempts (handle, idempotency_key, state, fingerprint,"
+                    "INSERT OR REPLACE INTO sends (handle, idempotency_key, state, fingerprint,"
                     " reply_to, first_sent_at, last_sent_at) VALUES (?, ?, 'began', ?, ?, ?, ?)",
                     (handle, key, fingerprint(text, key), reply_to, when, when),
                 )
             elif earlier.state == "began":
                 db.execute(
-                    "UPDATE attempts SET last_sent_at = ? WHERE handle = ? AND idempotency_key = ?",
+                    "UPDATE sends SET last_sent_at = ? WHERE handle = ? AND idempotency_key = ?",
                     (when, handle, key),
                 )
             return earlier
@@ -216,7 +217,7 @@ class Journal:
     def published(self, handle: str, key: str, published: Published) -> None:
         with self._db(write=True) as db:
             db.execute(
-                "UPDATE attempts SET state = 'published', remote_id = ?, url = ?,"
+                "UPDATE sends SET state = 'published', remote_id = ?, url = ?,"
                 " published_at = ? WHERE handle = ? AND idempotency_key = ?",
                 (published.remote_id, published.url, published.published_at.isoformat(),
                  handle, key),
@@ -226,7 +227,7 @@ class Journal:
         """The network answered with an error: it made nothing with this key."""
         with self._db(write=True) as db:
             db.execute(
-                "UPDATE attempts SET state = 'refused' WHERE handle = ? AND idempotency_key = ?"
+                "UPDATE sends SET state = 'refused' WHERE handle = ? AND idempotency_key = ?"
                 " AND state = 'began'", (handle, key),
             )
 
@@ -329,7 +330,7 @@ def resume(journal: Journal, handle: str, key: str,
 def _get(db: sqlite3.Connection, handle: str, key: str) -> Entry | None:
     row = db.execute(
         "SELECT state, fingerprint, reply_to, first_sent_at, last_sent_at, remote_id, url,"
-        " published_at FROM attempts WHERE handle = ? AND idempotency_key = ?", (handle, key),
+        " published_at FROM sends WHERE handle = ? AND idempotency_key = ?", (handle, key),
     ).fetchone()
     if row is None:
         return None
