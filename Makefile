@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The dashboard at http://127.0.0.1:8000 on the embedded default (SQLite, worker in-process).
 run: $(STAMP)
-	$(BIN)/bedside check --practice examples/practice.toml --network x "$$(cat examples/post.txt)" || true
+	$(BIN)/bedside serve
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

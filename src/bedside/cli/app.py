@@ -11,6 +11,7 @@ from bedside.cli.check import InputError, check
 from bedside.cli.env import Env
 from bedside.cli.networks_cmd import networks_cmd
 from bedside.cli.posts import approve, audit_log, post, queue, unschedule
+from bedside.cli.serve_cmd import serve
 from bedside.cli.setup import account, init, member, strategy
 from bedside.cli.worker_cmd import worker
 from bedside.errors import BedsideError, ProfileError
@@ -39,7 +40,7 @@ def cli(ctx: click.Context, user: str | None, workspace: str | None) -> None:
 
 
 for command in (check, init, member, account, strategy, post, queue, approve, unschedule,
-                audit_log, import_group, export_group, calendar_cmd, worker, networks_cmd):
+                audit_log, import_group, export_group, calendar_cmd, worker, networks_cmd, serve):
     cli.add_command(command)
 
 

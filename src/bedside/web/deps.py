@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
 from bedside.errors import BedsideError
 from bedside.services import users
+from bedside.services.publish import Enqueue
 from bedside.services.workspaces import Actor, PermissionDenied
 from bedside.settings import Settings
 from bedside.store import Store
@@ -57,6 +59,21 @@ def get_store(request: Request) -> Store:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def get_enqueue(settings: SettingsDep) -> Enqueue:
+    """What services.publish (schedule, approve…) calls to hand due rows to the worker's queue
+    (the reconciler re-queues any that are lost)."""
+
+    def enqueue(ids: Sequence[int], at: datetime) -> None:
+        from bedside import worker  # the queue is opened only when something is due
+
+        worker.enqueue(ids, at, settings=settings)
+
+    return enqueue
+
+
+EnqueueDep = Annotated[Enqueue, Depends(get_enqueue)]
 
 
 def session_of(request: Request) -> dict[str, Any]:
