@@ -102,7 +102,7 @@ def test_a_lost_answer_is_found_by_its_exact_text_and_not_sent_again(tmp_path: P
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     with case("lost_answer_then_found", created=created) as replay:
         facebook = network(tmp_path, replay)
-        with pytest.raises(TransientError):
+        with pytest.raises(CannotTell):
             facebook.publish(ACCOUNT, POST, idempotency_key=KEY)
         found = facebook.find(ACCOUNT, idempotency_key=KEY)
         again = facebook.publish(ACCOUNT, POST, idempotency_key=KEY)  # no request: known now
@@ -137,7 +137,7 @@ def test_a_key_sent_from_another_machine_is_looked_for_with_the_hints(tmp_path: 
     sent_after = datetime.now(UTC) - timedelta(minutes=10)
     created = (sent_after + timedelta(seconds=20)).strftime("%Y-%m-%dT%H:%M:%S+0000")
     with case("lost_answer_then_found", created=created) as replay:
-        with pytest.raises(TransientError):  # machine A sends; its answer is lost
+        with pytest.raises(CannotTell):  # machine A sends; its answer is lost
             network(tmp_path / "a", replay).publish(ACCOUNT, POST, idempotency_key=KEY)
         found = network(tmp_path / "b", replay).find(ACCOUNT, idempotency_key=KEY, post=POST,
                                                      sent_after=sent_after)

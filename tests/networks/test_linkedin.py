@@ -97,7 +97,7 @@ def test_expired_token_and_duplicate_are_permanent(tmp_path: Path) -> None:
 def test_a_lost_answer_is_found_by_the_author_finder(tmp_path: Path) -> None:
     posted_at = datetime.fromtimestamp(1764200000, UTC)
     with case("lost_answer_then_found") as replay:
-        with pytest.raises(TransientError):  # sent from machine A, a minute before posted_at
+        with pytest.raises(CannotTell):  # sent from machine A, a minute before posted_at
             network(tmp_path / "a", replay).publish(ACCOUNT, POST, idempotency_key=KEY)
         # machine B has no row: the reconciler's hints (the post, the claim's start) suffice
         linkedin = network(tmp_path / "b", replay)

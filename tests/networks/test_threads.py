@@ -11,6 +11,7 @@ from replay import Replay, load
 
 from bedside.networks.base import (
     AccountRef,
+    CannotTell,
     Image,
     NetworkContext,
     OutgoingPost,
@@ -84,7 +85,7 @@ def test_a_lost_answer_is_found_and_not_published_twice(tmp_path: Path) -> None:
     created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
     with case("lost_answer_then_found", created=created) as replay:
         threads = network(tmp_path, replay)
-        with pytest.raises(TransientError):
+        with pytest.raises(CannotTell):
             threads.publish(ACCOUNT, POST, idempotency_key=KEY)
         found = threads.find(ACCOUNT, idempotency_key=KEY)
         assert threads.publish(ACCOUNT, POST, idempotency_key=KEY) == found

@@ -263,7 +263,10 @@ def send_once(journal: Journal, handle: str, key: str, *, text: str, reply_to: s
     """Make the one request that creates a post, journalled around it.
 
     The row is written first; a connection never made or a 4xx answer (the network created
-    nothing) marks it refused; a timeout, a dropped connection or a 5xx leaves it for `find`.
+    nothing) marks it refused. A timeout, a dropped connection or a 5xx after the request went
+    out may hide a post that exists, and a plain retry (perhaps from another machine, with no
+    row of this journal) could publish it twice: those raise CannotTell, so the reconciler asks
+    the network (`find` with the post as hint) before anything is sent again.
     """
     journal.begin(handle, key, text=text, reply_to=reply_to)
     try:
@@ -271,8 +274,14 @@ def send_once(journal: Journal, handle: str, key: str, *, text: str, reply_to: s
     except (httpx.ConnectError, httpx.ConnectTimeout):
         journal.refused(handle, key)
         raise
+    except httpx.TransportError as exc:
+        raise CannotTell(f"{journal.network}: no answer after the post was sent "
+                         f"({type(exc).__name__}); checking before any retry") from None
     if 400 <= response.status_code < 500:
         journal.refused(handle, key)
+    elif response.status_code >= 500:
+        raise CannotTell(f"{journal.network} answered {response.status_code} after the post was"
+                         " sent; it may exist: checking before any retry")
     return response
 
 
