@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench clean peers
+.PHONY: run test lint bench clean peers browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ lint: $(STAMP)
 peers:
 	bash tests/peers/bluesky/install.sh
 
-test: lint peers
+# Debian's chromium for the end-to-end tests (tests/e2e/, Playwright drives /usr/bin/chromium);
+# nothing to do when it is already there.
+browser:
+	bash scripts/ensure-browser.sh
+
+test: lint peers browser
 	bash scripts/ensure-services.sh
 	$(BIN)/pytest
 
