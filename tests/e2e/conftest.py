@@ -5,6 +5,7 @@ Chromium driven by Playwright.
                   seeded through the services before the server starts, shared by the session
     fresh_server  a served, empty data directory (first run), one per test
     page          a new browser context and page (its own cookies) for one test
+    new_page      new_page(): another such page, for a second person in the same test
     sign_in       sign_in(page, base_url, email) through the sign-in form
 
 Chromium is Debian's (/usr/bin/chromium, installed by scripts/ensure-browser.sh from `make test`);
@@ -27,7 +28,15 @@ from pathlib import Path
 import httpx
 import pytest
 from cryptography.fernet import Fernet
-from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Dialog,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from bedside.services import accounts, users, workspaces
 from bedside.settings import Settings
@@ -166,6 +175,8 @@ def site(serve: Callable[[Settings], Server],
             users.set_password(store, workspaces.actor_for(store, email).user_id, PASSWORD)
         accounts.add_account(store, settings, owner, network="outbox", handle=result.account,
                              kind="practice")
+        # A reviewer signs off every post before it goes out: the flow the tests walk through.
+        workspaces.set_require_signoff(store, owner, True)
     finally:
         store.dispose()
     result.server = serve(settings)
@@ -197,12 +208,33 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-    context.set_default_timeout(10_000)
-    opened = context.new_page()
-    yield opened
-    context.close()
+def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
+    """new_page(): a page in a context of its own (its own cookies: one person each);
+    a JavaScript dialog (an injected alert) fails the test."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> Page:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        opened = context.new_page()
+        opened.on("dialog", _no_dialogs)
+        return opened
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def _no_dialogs(dialog: Dialog) -> None:
+    message = dialog.message
+    dialog.dismiss()
+    raise AssertionError(f"the page opened a {dialog.type} dialog: {message!r}")
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
 
 
 def _sign_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
