@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from bedside.services.workspaces import Actor
@@ -119,10 +119,15 @@ def _ledger_rows(s: Session, workspace_id: int, start: datetime, end: datetime,
 def _pending_targets(s: Session, workspace_id: int, start: datetime, end: datetime,
                      account_id: int | None, in_ledger: set[tuple[int, int]]
                      ) -> list[tuple[Post, Account]]:
+    # A target with a live ledger row shows as that row (at its own time), never twice.
+    in_ledger_anywhere = exists().where(Publication.post_id == Post.id,
+                                        Publication.account_id == Account.id,
+                                        Publication.state != "cancelled")
     query = (select(Post, Account).join(PostTarget, PostTarget.post_id == Post.id)
              .join(Account, Account.id == PostTarget.account_id)
              .where(Post.workspace_id == workspace_id, Post.status == "scheduled",
-                    Post.scheduled_at >= start, Post.scheduled_at < end))
+                    Post.scheduled_at >= start, Post.scheduled_at < end,
+                    ~in_ledger_anywhere))
     if account_id is not None:
         query = query.where(Account.id == account_id)
     return [(p, a) for p, a in s.execute(query).all() if (p.id, a.id) not in in_ledger]
