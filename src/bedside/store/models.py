@@ -351,3 +351,17 @@ class AuditEntry(Base):
     account_id: Mapped[int | None] = mapped_column(Integer, default=None)
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class CalendarLink(Base):
+    """A workspace's secret calendar (ICS) address: only a SHA-256 of its token is kept, so the
+    database cannot give the address away; the feed is read as the member who made it."""
+
+    __tablename__ = "calendar_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspace.id", ondelete="CASCADE"), unique=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
