@@ -1,0 +1,338 @@
+"""The composer: write once, a variant per network, live findings and counters, then save, ask
+for review, schedule (on the practice's clock, or the account's next free slot) or publish now.
+
+Pages: GET /compose (new), GET /compose/{id} (the post's current version), POST to either with
+`action` = draft | review | schedule | publish; HTMX fragments: POST /compose/check (the live
+check, debounced by the page), POST /compose/apply (one suggested rewrite), GET /compose/next-slot.
+API twins: POST /api/check, POST /api/posts, GET/PUT /api/posts/{id},
+POST /api/posts/{id}/schedule, POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot.
+Everything goes through services (publish, plan, accounts); ids are looked up with the actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+from starlette.datastructures import FormData
+from starlette.responses import RedirectResponse, Response
+
+from bedside.errors import BedsideError, UsageError
+from bedside.services import accounts, plan, publish, workspaces
+from bedside.services.publish import PostView
+from bedside.services.workspaces import Actor
+from bedside.store import Store
+from bedside.web.deps import ActorDep, EnqueueDep, StoreDep, require
+from bedside.web.live_check import Channel, Draft, apply_rewrite, check_draft
+from bedside.web.templating import render
+
+router = APIRouter()
+Composer = Annotated[Actor, Depends(require("compose"))]
+Scheduler = Annotated[Actor, Depends(require("schedule"))]
+ACTIONS = ("draft", "review", "schedule", "publish")
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
+
+
+async def read_form(request: Request) -> FormData:
+    """The form as sent (variant fields are named per network, so no fixed signature fits)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+# --- pure helpers -----------------------------------------------------------------------------
+
+
+def draft_from_form(form: FormData) -> Draft:
+    variants = {key.removeprefix("variant."): value for key, value in form.multi_items()
+                if key.startswith("variant.") and isinstance(value, str)}
+    chosen = []
+    for value in form.getlist("account"):
+        if isinstance(value, str) and value.isdigit():
+            chosen.append(int(value))
+    return Draft(text=_str(form, "text"), link=_str(form, "link").strip(), variants=variants,
+                 accounts=chosen)
+
+
+def draft_of(post: PostView) -> Draft:
+    return Draft(text=post.text, link=post.link or "", variants=dict(post.variants),
+                 accounts=[t.id for t in post.targets])
+
+
+def _str(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def parse_local(value: str, zone: ZoneInfo) -> datetime:
+    """A datetime-local value read on the practice's clock, as an aware datetime."""
+    try:
+        naive = datetime.strptime(value.strip(), LOCAL_FORMAT)
+    except ValueError:
+        try:
+            naive = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise UsageError(f"{value!r} is not a date and time; pick one with the picker") \
+                from None
+    if naive.tzinfo is not None:
+        return naive
+    return naive.replace(tzinfo=zone)
+
+
+def local_value(at: datetime | None, zone: ZoneInfo) -> str:
+    return at.astimezone(zone).strftime(LOCAL_FORMAT) if at else ""
+
+
+# --- service calls shared by pages and API ----------------------------------------------------
+
+
+def _channels(store: Store, actor: Actor, draft: Draft) -> list[tuple[str | None, str]]:
+    """The (network, kind) pairs the draft goes to; all the workspace's when none is chosen."""
+    known = accounts.list_accounts(store, actor)
+    chosen = [a for a in known if a.id in set(draft.accounts)] or known
+    return [(a.network, a.kind) for a in chosen]
+
+
+def live_check(store: Store, actor: Actor, draft: Draft) -> list[Channel]:
+    practice = workspaces.practice_of(workspaces.workspace(store, actor))
+    return check_draft(draft, _channels(store, actor, draft), practice)
+
+
+def save(store: Store, actor: Actor, draft: Draft, post_id: int | None,
+         enqueue: Any = None) -> PostView:
+    """Compose a new post, or revise one only when something changed (a new version would
+    need its sign-off again)."""
+    variants = {k: v for k, v in draft.variants.items() if v.strip()}
+    if post_id is None:
+        return publish.compose(store, actor, draft.text, to=list(draft.accounts),
+                               variants=variants, link=draft.link or None)
+    current = publish.get_post(store, actor, post_id)
+    if draft_of(current) == Draft(draft.text, draft.link, variants, list(draft.accounts)):
+        return current
+    return publish.revise(store, actor, post_id, text=draft.text, variants=variants,
+                          link=draft.link or "", to=list(draft.accounts), enqueue=enqueue)
+
+
+def schedule_at(store: Store, actor: Actor, post_id: int, at: datetime,
+                enqueue: Any) -> PostView:
+    strategy = plan.get_strategy(store, actor)
+    return publish.schedule(store, actor, post_id, at, strategy=strategy, enqueue=enqueue)
+
+
+def next_slot(store: Store, actor: Actor, account_ids: Sequence[int]) -> datetime:
+    """The latest of the chosen accounts' next free slots (one time for the whole post)."""
+    if not account_ids:
+        raise UsageError("choose at least one account to find its next free slot")
+    return max(plan.next_free_slot(store, actor, account_id) for account_id in account_ids)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+def _page(request: Request, store: Store, actor: Actor, draft: Draft, post: PostView | None, *,
+          at: str = "", message: str | None = None, error: str | None = None,
+          status_code: int = 200) -> Response:
+    strategy = plan.get_strategy(store, actor)
+    known = accounts.list_accounts(store, actor)
+    return render(request, "composer.html", {
+        "title": f"Post {post.id}" if post else "Compose", "nav": "compose",
+        "post": post, "draft": draft, "accounts": known,
+        "networks": sorted({a.network for a in known}),
+        "channels": live_check(store, actor, draft), "zone": strategy.timezone,
+        "at": at or local_value(post.scheduled_at if post else None, strategy.zone),
+        "message": message, "error": error,
+    }, status_code=status_code)
+
+
+@router.get("/compose", include_in_schema=False)
+def compose_page(request: Request, store: StoreDep, actor: Composer) -> Response:
+    return _page(request, store, actor, Draft(), None)
+
+
+@router.get("/compose/{post_id:int}", include_in_schema=False)
+def edit_page(request: Request, store: StoreDep, actor: Composer, post_id: int,
+              done: str | None = None) -> Response:
+    post = publish.get_post(store, actor, post_id)
+    return _page(request, store, actor, draft_of(post), post, message=DONE.get(done or ""))
+
+
+DONE = {
+    "draft": "Draft saved.",
+    "review": "Saved. A reviewer sees it on the Approvals page.",
+    "scheduled": "Scheduled.",
+    "held": "Scheduled; it waits for a reviewer's sign-off before it goes out.",
+    "publish": "Publishing now: the worker sends it within a minute.",
+}
+
+
+@router.post("/compose", include_in_schema=False)
+def create(request: Request, store: StoreDep, actor: Composer, form: FormDep,
+           enqueue: EnqueueDep) -> Response:
+    return _act(request, store, actor, form, None, enqueue)
+
+
+@router.post("/compose/{post_id:int}", include_in_schema=False)
+def update(request: Request, store: StoreDep, actor: Composer, form: FormDep,
+           enqueue: EnqueueDep, post_id: int) -> Response:
+    publish.get_post(store, actor, post_id)  # another practice's id is a 404 before anything
+    return _act(request, store, actor, form, post_id, enqueue)
+
+
+def _act(request: Request, store: Store, actor: Actor, form: FormData, post_id: int | None,
+         enqueue: Any) -> Response:
+    """Save, then do what the pressed button asks; a refusal re-shows the form with the text."""
+    action = _str(form, "action") or "draft"
+    draft = draft_from_form(form)
+    at_text = _str(form, "at")
+    post = None
+    try:
+        if action not in ACTIONS:
+            raise UsageError(f"unknown action {action!r}")
+        if action in ("schedule", "publish"):
+            actor.require("schedule", "schedule posts")
+        post = save(store, actor, draft, post_id, enqueue)
+        done = action
+        if action == "schedule" or (action == "review" and at_text.strip()):
+            if not at_text.strip():
+                raise UsageError("pick a date and time, or press \"Next free slot\"")
+            zone = plan.get_strategy(store, actor).zone
+            post = schedule_at(store, actor, post.id, parse_local(at_text, zone), enqueue)
+            done = "held" if post.stage == "awaiting sign-off" else "scheduled"
+        elif action == "publish":
+            post = schedule_at(store, actor, post.id, datetime.now(UTC), enqueue)
+            done = "held" if post.stage == "awaiting sign-off" else "publish"
+    except BedsideError as exc:
+        if post is None and post_id is not None:
+            post = publish.get_post(store, actor, post_id)
+        return _page(request, store, actor, draft, post, at=at_text, error=str(exc),
+                     status_code=422)
+    return RedirectResponse(f"/compose/{post.id}?done={done}", status_code=303)
+
+
+# --- HTMX fragments ---------------------------------------------------------------------------
+
+
+@router.post("/compose/check", include_in_schema=False)
+def check_fragment(request: Request, store: StoreDep, actor: Composer,
+                   form: FormDep) -> Response:
+    """The live region: counters and highlighted findings for what the form holds now."""
+    draft = draft_from_form(form)
+    return render(request, "_composer_live.html",
+                  {"channels": live_check(store, actor, draft)})
+
+
+@router.post("/compose/apply", include_in_schema=False)
+def apply_fragment(request: Request, store: StoreDep, actor: Composer,
+                   form: FormDep) -> Response:
+    """Apply one suggested rewrite to its field; answer with the editor (fields and findings)."""
+    draft = draft_from_form(form)
+    target = _str(form, "field")
+    try:
+        start, end = int(_str(form, "start")), int(_str(form, "end"))
+    except ValueError:
+        raise UsageError("that suggestion is incomplete; check the text again") from None
+    values = {"text": draft.text, **{f"variant.{k}": v for k, v in draft.variants.items()}}
+    if target not in values:
+        raise UsageError("that suggestion is for a field this form does not have")
+    try:
+        changed = apply_rewrite(values[target], start, end, _str(form, "excerpt"),
+                                _str(form, "replacement"))
+    except ValueError:
+        raise UsageError("the text changed since it was checked; "
+                         "wait for the new findings and try again") from None
+    if target == "text":
+        draft = Draft(changed, draft.link, draft.variants, draft.accounts)
+    else:
+        network = target.removeprefix("variant.")
+        draft = Draft(draft.text, draft.link, {**draft.variants, network: changed},
+                      draft.accounts)
+    known = accounts.list_accounts(store, actor)
+    return render(request, "_composer_editor.html", {
+        "draft": draft, "networks": sorted({a.network for a in known}),
+        "channels": live_check(store, actor, draft)})
+
+
+@router.get("/compose/next-slot", include_in_schema=False)
+def next_slot_fragment(request: Request, store: StoreDep, actor: Scheduler) -> Response:
+    """The time input filled with the chosen accounts' next free slot."""
+    chosen = [int(v) for v in request.query_params.getlist("account") if v.isdigit()]
+    zone = plan.get_strategy(store, actor).zone
+    at = next_slot(store, actor, chosen)
+    return render(request, "_composer_when.html",
+                  {"at": local_value(at, zone), "zone": str(zone)})
+
+
+# --- JSON API ---------------------------------------------------------------------------------
+
+
+class DraftIn(BaseModel):
+    text: str = ""
+    link: str | None = None
+    variants: dict[str, str] = Field(default_factory=dict)
+    accounts: list[int] = Field(default_factory=list)
+
+    def draft(self) -> Draft:
+        return Draft(self.text, self.link or "", self.variants, self.accounts)
+
+
+class ScheduleIn(BaseModel):
+    at: str = Field(description="ISO 8601; without an offset it is read on the practice's clock")
+
+
+def _api_accounts(store: Store, actor: Actor, ids: Sequence[int]) -> None:
+    known = {a.id for a in accounts.list_accounts(store, actor)}
+    missing = [i for i in ids if i not in known]
+    if missing:
+        raise workspaces.NotFound(f"no account {missing[0]} in this workspace")
+
+
+@router.post("/api/check", tags=["composer"])
+def api_check(store: StoreDep, actor: Composer, body: DraftIn) -> dict[str, Any]:
+    """The live check: per channel, the length in the network's units and the findings with
+    their spans, reason, rule source, suggestion and one-click rewrite."""
+    _api_accounts(store, actor, body.accounts)
+    return {"channels": [c.to_dict() for c in live_check(store, actor, body.draft())]}
+
+
+@router.post("/api/posts", status_code=201, tags=["composer"])
+def api_compose(store: StoreDep, actor: Composer, body: DraftIn) -> dict[str, Any]:
+    """Save a new post (version 1) with its targets; its findings come back with it."""
+    return save(store, actor, body.draft(), None).to_dict()
+
+
+@router.get("/api/posts/{post_id}", tags=["composer"])
+def api_get(store: StoreDep, actor: ActorDep, post_id: int) -> dict[str, Any]:
+    return publish.get_post(store, actor, post_id).to_dict()
+
+
+@router.put("/api/posts/{post_id}", tags=["composer"])
+def api_revise(store: StoreDep, actor: Composer, body: DraftIn, post_id: int,
+               enqueue: EnqueueDep) -> dict[str, Any]:
+    """Save a new version (unchanged text keeps the current one and its sign-off)."""
+    return save(store, actor, body.draft(), post_id, enqueue).to_dict()
+
+
+@router.post("/api/posts/{post_id}/schedule", tags=["composer"])
+def api_schedule(store: StoreDep, actor: Scheduler, body: ScheduleIn, post_id: int,
+                 enqueue: EnqueueDep) -> dict[str, Any]:
+    at = parse_local(body.at, plan.get_strategy(store, actor).zone)
+    return schedule_at(store, actor, post_id, at, enqueue).to_dict()
+
+
+@router.post("/api/posts/{post_id}/publish-now", tags=["composer"])
+def api_publish_now(store: StoreDep, actor: Scheduler, post_id: int,
+                    enqueue: EnqueueDep) -> dict[str, Any]:
+    return schedule_at(store, actor, post_id, datetime.now(UTC), enqueue).to_dict()
+
+
+@router.get("/api/posts/{post_id}/next-slot", tags=["composer"])
+def api_next_slot(store: StoreDep, actor: Scheduler, post_id: int) -> dict[str, Any]:
+    post = publish.get_post(store, actor, post_id)
+    at = next_slot(store, actor, [t.id for t in post.targets])
+    return {"at": at.isoformat(), "zone": plan.get_strategy(store, actor).timezone}
+

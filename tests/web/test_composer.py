@@ -1,0 +1,262 @@
+"""The composer on both backends: live findings highlighted and escaped, counters, one-click
+rewrites, saving, scheduling on the practice's clock, roles, CSRF and workspace isolation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import httpx2 as httpx
+import pytest
+from fastapi.testclient import TestClient
+from web_helpers import EDITOR, OTHER_OWNER, OWNER, REVIEWER, Web, csrf
+
+from bedside.services import accounts, publish
+
+PATIENT = "Ruth Smith, 92, came in for her flu shot. Flu shots are in for everyone."
+CLEAN = "Flu shots are in. Ask at the front desk about a walk-in appointment."
+ZONE = ZoneInfo("America/Chicago")  # Lakeside's zone (web_helpers.PROFILE)
+XSS = f'<script>alert("x")</script> {PATIENT} <img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def bluesky(web: Web) -> int:
+    return accounts.add_account(web.store, web.settings, web.owner, network="bluesky",
+                                handle="lakeside.example", kind="practice").id
+
+
+def outbox_id(web: Web) -> int:
+    return accounts.find_account(web.store, web.owner, "outbox:lakeside").id
+
+
+def post_form(client: TestClient, path: str, fields: Mapping[str, object],
+              *, htmx: bool = False) -> httpx.Response:
+    headers = {"X-CSRF-Token": csrf(client)}
+    if htmx:
+        headers["HX-Request"] = "true"
+    return client.post(path, data=fields, headers=headers, follow_redirects=False)
+
+
+def created_id(response: httpx.Response) -> int:
+    location = response.headers["location"]
+    match = re.fullmatch(r"/compose/(\d+)\?done=\w+", location)
+    assert match, location
+    return int(match.group(1))
+
+
+def test_the_composer_page_offers_the_accounts_and_the_practices_zone(web: Web,
+                                                                      bluesky: int) -> None:
+    page = web.client_for(EDITOR).get("/compose")
+    assert page.status_code == 200
+    assert f'name="account" value="{bluesky}"' in page.text
+    assert "bluesky:lakeside.example" in page.text and "America/Chicago" in page.text
+    assert 'hx-post="/compose/check"' in page.text and "delay:300ms" in page.text
+    assert 'name="variant.bluesky"' in page.text
+
+
+def test_a_patients_name_is_saved_with_its_block_finding_highlighted(web: Web,
+                                                                      bluesky: int) -> None:
+    client = web.client_for(EDITOR)
+    response = post_form(client, "/compose", {"text": PATIENT, "account": [str(bluesky)],
+                                              "action": "draft"})
+    assert response.status_code == 303
+    post_id = created_id(response)
+    page = client.get(f"/compose/{post_id}?done=draft")
+    assert "Draft saved." in page.text
+    assert re.search(r'<mark class="finding block" title="[^"]*phi\.name[^"]*">Ruth Smith</mark>',
+                     page.text)
+    assert "HIPAA" in page.text  # the rule's source is shown
+    assert "Replace with “a patient”" in page.text
+    post = publish.get_post(web.store, web.owner, post_id)
+    assert post.stage == "blocked" and "phi.name" in post.unresolved
+
+
+def test_the_live_check_answers_with_a_fragment_for_each_network(web: Web, bluesky: int) -> None:
+    client = web.client_for(EDITOR)
+    response = post_form(client, "/compose/check",
+                         {"text": PATIENT + " 👨‍👩‍👧‍👦", "account": [str(bluesky)]}, htmx=True)
+    assert response.status_code == 200
+    html = response.text
+    assert "<html" not in html and "Bluesky (practice account)" in html
+    used = len(PATIENT) + 2  # the family emoji is one grapheme on Bluesky
+    assert f'data-used="{used}" data-limit="300"' in html
+    assert ">Ruth Smith</mark>" in html and "Blocking findings" in html
+    clean = post_form(client, "/compose/check", {"text": CLEAN, "account": [str(bluesky)]},
+                      htmx=True)
+    assert "<mark" not in clean.text and "No findings." in clean.text
+
+
+def test_the_live_check_with_no_account_chosen_covers_every_account(web: Web,
+                                                                    bluesky: int) -> None:
+    html = post_form(web.client_for(EDITOR), "/compose/check", {"text": CLEAN},
+                     htmx=True).text
+    assert "Bluesky (practice account)" in html and "outbox (practice account)" in html
+
+
+def test_a_suggestion_is_applied_with_one_click(web: Web, bluesky: int) -> None:
+    client = web.client_for(EDITOR)
+    start = PATIENT.index("Ruth Smith")
+    fields = {"text": PATIENT, "account": [str(bluesky)], "field": "text", "start": str(start),
+              "end": str(start + 10), "excerpt": "Ruth Smith", "replacement": "a patient"}
+    response = post_form(client, "/compose/apply", fields, htmx=True)
+    assert response.status_code == 200
+    html = response.text
+    assert '<div id="editor">' in html
+    assert ">A patient, 92, came in for her flu shot." in html
+    assert "Ruth Smith" not in html
+    stale = post_form(client, "/compose/apply", {**fields, "text": "Someone else entirely"},
+                      htmx=True)
+    assert stale.status_code == 422
+    assert stale.headers["HX-Retarget"] == "#flash"
+    assert "the text changed" in stale.text
+
+
+def test_schedule_reads_the_time_on_the_practices_clock(web: Web, bluesky: int) -> None:
+    client = web.client_for(EDITOR)
+    when = (datetime.now(ZONE) + timedelta(days=3)).replace(hour=10, minute=30, second=0,
+                                                              microsecond=0)
+    response = post_form(client, "/compose", {
+        "text": CLEAN, "account": [str(outbox_id(web))], "action": "schedule",
+        "at": when.strftime("%Y-%m-%dT%H:%M")})
+    assert response.status_code == 303, response.text
+    post = publish.get_post(web.store, web.owner, created_id(response))
+    assert post.stage == "scheduled"
+    assert post.scheduled_at is not None
+    assert post.scheduled_at.astimezone(UTC) == when.astimezone(UTC)
+    assert [r.state for r in post.ledger] == ["scheduled"]
+    page = client.get(f"/compose/{post.id}")
+    assert f'value="{when:%Y-%m-%dT%H:%M}"' in page.text
+
+
+def test_a_blocked_post_is_not_scheduled_and_the_text_is_kept(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    at = (datetime.now(ZONE) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = post_form(client, "/compose", {"text": PATIENT, "account": [str(outbox_id(web))],
+                                              "action": "schedule", "at": at})
+    assert response.status_code == 422
+    assert "blocking findings" in response.text
+    assert f">{PATIENT}</textarea>" in response.text
+    [post] = publish.list_posts(web.store, web.owner)
+    assert post.status == "draft" and post.ledger == []
+
+
+def test_next_free_slot_fills_the_time_picker(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    response = client.get("/compose/next-slot", params={"account": str(outbox_id(web))},
+                          headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    value = re.search(r'name="at" type="datetime-local" value="([^"]+)"', response.text)
+    assert value is not None
+    slot = datetime.strptime(value.group(1), "%Y-%m-%dT%H:%M").replace(tzinfo=ZONE)
+    assert slot > datetime.now(ZONE) and slot.weekday() < 5 and slot.hour in (9, 13)
+    none = client.get("/compose/next-slot", headers={"HX-Request": "true"})
+    assert none.status_code == 422 and "choose at least one account" in none.text
+
+
+def test_publish_now_puts_the_post_in_the_ledger_at_once(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    response = post_form(client, "/compose", {"text": CLEAN, "account": [str(outbox_id(web))],
+                                              "action": "publish"})
+    assert response.status_code == 303
+    assert response.headers["location"].endswith("?done=publish")
+    post = publish.get_post(web.store, web.owner, created_id(response))
+    assert [r.state for r in post.ledger] == ["scheduled"]
+    assert post.scheduled_at is not None
+    assert abs(post.scheduled_at - datetime.now(UTC)) < timedelta(minutes=1)
+
+
+def test_saving_unchanged_text_keeps_the_version(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    fields = {"text": CLEAN, "account": [str(outbox_id(web))], "action": "draft"}
+    post_id = created_id(post_form(client, "/compose", fields))
+    again = post_form(client, f"/compose/{post_id}", fields)
+    assert again.status_code == 303
+    assert publish.get_post(web.store, web.owner, post_id).version == 1
+    post_form(client, f"/compose/{post_id}", {**fields, "text": CLEAN + " Thank you."})
+    assert publish.get_post(web.store, web.owner, post_id).version == 2
+
+
+def test_roles_reviewer_cannot_compose_and_editor_can(web: Web) -> None:
+    reviewer = web.client_for(REVIEWER)
+    assert reviewer.get("/compose").status_code == 403
+    refused = post_form(reviewer, "/compose", {"text": CLEAN, "action": "draft"})
+    assert refused.status_code == 403
+    assert publish.list_posts(web.store, web.owner) == []
+    assert post_form(web.client_for(EDITOR), "/compose",
+                     {"text": CLEAN, "action": "draft"}).status_code == 303
+
+
+def test_unsafe_requests_without_the_csrf_token_are_refused(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    for path in ("/compose", "/compose/check", "/compose/apply"):
+        response = client.post(path, data={"text": CLEAN, "action": "draft"})
+        assert response.status_code == 403, path
+    api = client.post("/api/posts", json={"text": CLEAN})
+    assert api.status_code == 403
+    assert publish.list_posts(web.store, web.owner) == []
+
+
+def test_another_practices_post_is_not_found(web: Web) -> None:
+    post = publish.compose(web.store, web.owner, PATIENT)
+    other = web.client_for(OTHER_OWNER)
+    token = csrf(other)
+    assert other.get(f"/compose/{post.id}").status_code == 404
+    changed = other.post(f"/compose/{post.id}", data={"text": "hijacked", "action": "draft",
+                                                     "csrf_token": token})
+    assert changed.status_code == 404
+    assert other.get(f"/api/posts/{post.id}").status_code == 404
+    api = other.put(f"/api/posts/{post.id}", json={"text": "hijacked"},
+                    headers={"X-CSRF-Token": token})
+    assert api.status_code == 404
+    scheduled = other.post(f"/api/posts/{post.id}/publish-now", headers={"X-CSRF-Token": token})
+    assert scheduled.status_code == 404
+    assert publish.get_post(web.store, web.owner, post.id).text == PATIENT
+    # nor can a practice's post target another practice's account
+    hillcrest = other.post("/api/posts", json={"text": CLEAN, "accounts": [outbox_id(web)]},
+                           headers={"X-CSRF-Token": token})
+    assert hillcrest.status_code == 404
+
+
+def test_an_xss_payload_is_shown_as_text(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    post_id = created_id(post_form(client, "/compose", {"text": XSS, "action": "draft"}))
+    for html in (client.get(f"/compose/{post_id}").text,
+                 post_form(client, "/compose/check", {"text": XSS}, htmx=True).text):
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert ">Ruth Smith</mark>" in html  # highlighted, and still escaped around it
+
+
+def test_the_api_checks_composes_revises_and_schedules(web: Web, bluesky: int) -> None:
+    client = web.client_for(OWNER)
+    headers = {"X-CSRF-Token": csrf(client)}
+    checked = client.post("/api/check", json={"text": PATIENT, "accounts": [bluesky]},
+                          headers=headers).json()
+    [channel] = checked["channels"]
+    assert channel["network"] == "bluesky" and channel["worst"] == "block"
+    assert channel["counter"]["unit"] == "characters" and channel["counter"]["limit"] == 300
+    name = next(f for f in channel["findings"] if f["rule"] == "phi.name")
+    assert PATIENT[name["start"]:name["end"]] == "Ruth Smith"
+    assert name["replacement"] == "a patient" and name["source"]
+    created = client.post("/api/posts", json={"text": CLEAN, "accounts": [outbox_id(web)]},
+                          headers=headers)
+    assert created.status_code == 201
+    post_id = created.json()["id"]
+    revised = client.put(f"/api/posts/{post_id}", json={"text": CLEAN + " Thanks!",
+                                                        "accounts": [outbox_id(web)]},
+                         headers=headers).json()
+    assert revised["version"] == 2
+    slot = client.get(f"/api/posts/{post_id}/next-slot").json()
+    assert slot["zone"] == "America/Chicago"
+    scheduled = client.post(f"/api/posts/{post_id}/schedule", json={"at": slot["at"]},
+                            headers=headers).json()
+    assert scheduled["stage"] == "scheduled"
+    assert datetime.fromisoformat(scheduled["scheduled_at"]) == datetime.fromisoformat(slot["at"])
+    schema = client.get("/openapi.json").json()["paths"]
+    for path in ("/api/check", "/api/posts", "/api/posts/{post_id}/schedule",
+                 "/api/posts/{post_id}/publish-now"):
+        assert path in schema
+    assert "/compose" not in schema
