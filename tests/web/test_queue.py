@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from web_helpers import OTHER_OWNER, OWNER, REVIEWER, Web
+from web_helpers import OTHER_OWNER, OWNER, REVIEWER, Web, csrf
 
 from bedside.services import accounts, publish, workspaces
 from bedside.store.models import Publication
@@ -112,3 +112,27 @@ def test_signed_out_visitors_are_sent_to_sign_in(web: Web) -> None:
     assert client.get("/queue", follow_redirects=False).headers["location"].startswith("/signin")
     assert client.get("/api/queue").status_code == 401
     assert client.get("/calendar", follow_redirects=False).status_code == 303
+
+
+def test_every_page_renders_the_sample_practice(web: Web) -> None:
+    """The demo workspace (history, planned, awaiting sign-off) on the calendar, the queue,
+    settings and the audit log, as its owner sees them after switching to it."""
+    from bedside.services import demo
+
+    demo_owner = demo.create_demo(web.store, web.settings, web.owner.user_id, OWNER)
+    client = web.client_for(OWNER)
+    switched = client.post("/workspace", data={"workspace_id": str(demo_owner.workspace_id),
+                                               "csrf_token": csrf(client)})
+    assert switched.status_code == 200 and "Sample data" in switched.text
+    history = client.get("/api/queue").json()["accounts"]
+    states = {e["state"] for q in history for e in q["upcoming"] + q["history"]}
+    assert {"published", "scheduled", "awaiting sign-off"} <= states
+    published = [e for q in history for e in q["history"] if e["state"] == "published"]
+    month = published[0]["at"][:10]
+    calendar = client.get(f"/calendar?view=month&day={month}")
+    assert calendar.status_code == 200 and published[0]["excerpt"][:20] in calendar.text
+    assert client.get("/calendar?view=week").status_code == 200
+    for path in ("/queue", "/settings", "/settings/audit"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert "outbox:lakeside" not in page.text  # the real practice stays apart
