@@ -24,7 +24,7 @@ import httpx
 from cryptography.fernet import Fernet
 from playwright.sync_api import Page, sync_playwright
 
-from bedside.services import demo, users
+from bedside.services import demo, users, workspaces
 from bedside.settings import Settings
 from bedside.store import open_store
 
@@ -36,8 +36,8 @@ EMAIL, PASSWORD = "owner@maple.example", "screenshots only, thrown away"
 DRAFT = ("Great news: Mrs. Eleanor Whitaker, our patient since 2019, is finally cancer-free "
          "after her treatment with Dr. Lopez. This cure works for everyone!")
 PAGES = [("signin", "/signin"), ("home", "/"), ("composer", "/compose"),
-         ("calendar", "/calendar"), ("queue", "/queue"), ("approvals", "/approvals"),
-         ("settings", "/settings")]
+         ("calendar", "/calendar"), ("queue", "/queue"), ("settings", "/settings"),
+         ("approvals", "/approvals")]
 
 
 def free_port() -> int:
@@ -54,6 +54,10 @@ def seed(data_dir: Path, key: str) -> None:
     try:
         owner = users.create_owner(store, EMAIL, PASSWORD)
         demo.create_demo(store, settings, owner.user_id, owner.email)
+        # The sample reviewer signs in for the approvals page (the owner does not review).
+        slug = next(w.slug for w in users.workspaces_of(store, owner.user_id) if w.is_demo)
+        reviewer = workspaces.actor_for(store, demo.REVIEWER, slug)
+        users.set_password(store, reviewer.user_id, PASSWORD)
     finally:
         store.dispose()
 
@@ -84,9 +88,11 @@ def serve(data_dir: Path, key: str, log: Path) -> tuple[subprocess.Popen[bytes],
 def shoot(page: Page, base: str, out: Path) -> list[str]:
     saved = []
     for name, path in PAGES:
-        if name == "home":
+        if name in ("home", "approvals"):
+            if name == "approvals":
+                page.get_by_role("button", name="Sign out").click()
             page.goto(base + "/signin")
-            page.get_by_label("Email").fill(EMAIL)
+            page.get_by_label("Email").fill(EMAIL if name == "home" else demo.REVIEWER)
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_load_state("networkidle")
