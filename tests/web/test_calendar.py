@@ -60,6 +60,7 @@ def test_published_posts_show_with_their_link(web: Web) -> None:
 
         row = s.query(Publication).filter_by(post_id=post.id).one()
         row.state, row.published_at = "published", datetime.now(UTC) - timedelta(days=1)
+        row.due_at = row.published_at - timedelta(seconds=20)
         row.remote_url = "https://outbox.example/lakeside/1"
     client = web.client_for(OWNER)
     day = (datetime.now(ZONE) - timedelta(days=1)).date().isoformat()

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bedside.services.workspaces import Actor
 from bedside.store import Store
 from bedside.store.models import (
+    LEDGER_STATES,
     Account,
     Approval,
     Post,
@@ -42,6 +43,8 @@ ADVICE = {
     "awaiting sign-off": "Waiting for a reviewer's sign-off.",
     "blocked": "A blocking finding must be fixed or overridden by a reviewer.",
 }
+LIVE_STATES = tuple(state for state in LEDGER_STATES if state != "cancelled")
+PRE_LEDGER = ("awaiting sign-off", "blocked")
 QUEUE_STATES = ("scheduled", "publishing", "published", "failed", "uncertain", "expired",
                 "awaiting sign-off", "blocked")
 
@@ -86,51 +89,54 @@ def excerpt(text: str, limit: int = EXCERPT) -> str:
 def entries(store: Store, actor: Actor, start: datetime, end: datetime, *,
             account_id: int | None = None, states: Iterable[str] | None = None,
             limit: int | None = None, newest_first: bool = False) -> list[Entry]:
-    """Entries with start <= at < end: ledger rows (not cancelled) by their due time (or
-    publication time once published), and targets of scheduled posts not yet in the ledger
-    (awaiting sign-off, blocked)."""
-    wanted = set(states) if states is not None else None
+    """Entries due in start <= t < end: ledger rows (not cancelled; shown at their publication
+    time once published), and targets of scheduled posts not yet in the ledger (awaiting
+    sign-off, blocked). With a limit, the first (or newest) ones only, cut in the database."""
+    wanted = set(states) if states is not None else set(QUEUE_STATES)
+    ledger_states = [x for x in LIVE_STATES if x in wanted]
     with store.session() as s:
-        rows = _ledger_rows(s, actor.workspace_id, start, end, account_id)
-        pending = _pending_targets(s, actor.workspace_id, start, end, account_id,
-                                   {(r.post_id, r.account_id) for r in rows})
-        found = _entries(s, rows, pending)
-    if wanted is not None:
-        found = [e for e in found if e.state in wanted]
+        rows = _ledger_rows(s, actor.workspace_id, start, end, account_id, ledger_states,
+                            limit, newest_first) if ledger_states else []
+        pending = _pending_targets(s, actor.workspace_id, start, end, account_id, limit,
+                                   newest_first) if wanted & set(PRE_LEDGER) else []
+        found = [e for e in _entries(s, rows, pending) if e.state in wanted]
     found.sort(key=lambda e: (e.at, e.post_id, e.account_id), reverse=newest_first)
     return found[:limit] if limit is not None else found
 
 
 def _ledger_rows(s: Session, workspace_id: int, start: datetime, end: datetime,
-                 account_id: int | None) -> list[Publication]:
-    when = func.coalesce(Publication.published_at, Publication.due_at)
-    # Both times are tested on their own so each can use an index; the one that applies wins.
-    in_window = or_(and_(Publication.published_at.is_(None), Publication.due_at >= start,
-                         Publication.due_at < end),
-                    and_(Publication.published_at >= start, Publication.published_at < end))
+                 account_id: int | None, states: list[str], limit: int | None,
+                 newest_first: bool) -> list[Publication]:
+    # Selected by due time through the (state, due_at) index: a row is published minutes after
+    # it is due, and it is shown at its publication time.
+    order = (Publication.due_at.desc(), Publication.id.desc()) if newest_first \
+        else (Publication.due_at, Publication.id)
     query = (select(Publication).join(Post, Post.id == Publication.post_id)
-             .where(Post.workspace_id == workspace_id, Publication.state != "cancelled",
-                    in_window).order_by(when, Publication.id))
+             .where(Publication.state.in_(states), Publication.due_at >= start,
+                    Publication.due_at < end, Post.workspace_id == workspace_id)
+             .order_by(*order).limit(limit))
     if account_id is not None:
         query = query.where(Publication.account_id == account_id)
     return list(s.scalars(query))
 
 
 def _pending_targets(s: Session, workspace_id: int, start: datetime, end: datetime,
-                     account_id: int | None, in_ledger: set[tuple[int, int]]
-                     ) -> list[tuple[Post, Account]]:
+                     account_id: int | None, limit: int | None,
+                     newest_first: bool) -> list[tuple[Post, Account]]:
     # A target with a live ledger row shows as that row (at its own time), never twice.
-    in_ledger_anywhere = exists().where(Publication.post_id == Post.id,
-                                        Publication.account_id == Account.id,
-                                        Publication.state != "cancelled")
+    in_ledger = exists().where(Publication.post_id == Post.id,
+                               Publication.account_id == Account.id,
+                               Publication.state != "cancelled")
+    order = (Post.scheduled_at.desc(), Post.id.desc()) if newest_first \
+        else (Post.scheduled_at, Post.id)
     query = (select(Post, Account).join(PostTarget, PostTarget.post_id == Post.id)
              .join(Account, Account.id == PostTarget.account_id)
              .where(Post.workspace_id == workspace_id, Post.status == "scheduled",
-                    Post.scheduled_at >= start, Post.scheduled_at < end,
-                    ~in_ledger_anywhere))
+                    Post.scheduled_at >= start, Post.scheduled_at < end, ~in_ledger)
+             .order_by(*order).limit(limit))
     if account_id is not None:
         query = query.where(Account.id == account_id)
-    return [(p, a) for p, a in s.execute(query).all() if (p.id, a.id) not in in_ledger]
+    return [(p, a) for p, a in s.execute(query).all()]
 
 
 def _entries(s: Session, rows: list[Publication],
