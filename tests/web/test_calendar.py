@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from web_helpers import EDITOR, OTHER_OWNER, OWNER, REVIEWER, Web, csrf
 
 from bedside.services import accounts, agenda, publish
@@ -186,3 +187,19 @@ def test_the_agenda_reads_only_its_window(web: Web) -> None:
     assert [e.post_id for e in found] == [a.id]
     assert agenda.entries(web.store, web.other, inside - timedelta(days=1),
                           inside + timedelta(days=1)) == []
+
+
+def test_a_crowded_view_shows_the_first_posts_and_counts_them_all(
+        web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bedside.web.routes import calendar as calendar_routes
+
+    monkeypatch.setattr(calendar_routes, "MAX_ENTRIES", 1)
+    at = _at(3)
+    first = _scheduled(web, SAFE, at)
+    _scheduled(web, PROMO, at + timedelta(hours=1))
+    client = web.client_for(OWNER)
+    data = client.get(f"/api/calendar?view=week&day={at.date().isoformat()}").json()
+    assert data["truncated"] is True and [e["post_id"] for e in data["entries"]] == [first.id]
+    assert (data["promotional"]["promotional"], data["promotional"]["total"]) == (1, 2)
+    page = client.get(f"/calendar?view=week&day={at.date().isoformat()}").text
+    assert "Showing the first 1 posts of this week" in page

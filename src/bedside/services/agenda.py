@@ -218,10 +218,35 @@ def promo_share(found: Iterable[Entry], maximum: float) -> PromoShare:
     return PromoShare(sum(posts.values()), len(posts), maximum)
 
 
+def promo_share_between(store: Store, actor: Actor, start: datetime, end: datetime, maximum: float,
+                        *, account_id: int | None = None) -> PromoShare:
+    """promo_share of every post due in the window, counted in the database (the calendar may
+    show only the first of very many)."""
+    with store.session() as s:
+        ledger = (select(Publication.post_id, PostVersion.promotional)
+                  .join(Post, Post.id == Publication.post_id)
+                  .join(PostVersion, PostVersion.id == Publication.version_id)
+                  .where(Publication.state.in_(LIVE_STATES), Publication.due_at >= start,
+                         Publication.due_at < end, Post.workspace_id == actor.workspace_id))
+        if account_id is not None:
+            ledger = ledger.where(Publication.account_id == account_id)
+        posts: dict[int, bool] = {}
+        for post_id, promotional in s.execute(ledger).all():
+            posts[post_id] = posts.get(post_id, False) or bool(promotional)
+        for post, _account in _pending_targets(s, actor.workspace_id, start, end, account_id,
+                                               None, False):
+            if post.id not in posts:
+                latest = s.scalars(select(PostVersion.promotional).where(
+                    PostVersion.post_id == post.id).order_by(PostVersion.number.desc())
+                    .limit(1)).one()
+                posts[post.id] = bool(latest)
+    return PromoShare(sum(posts.values()), len(posts), maximum)
+
+
 def practice_zone(store: Store, actor: Actor) -> str:
     with store.session() as s:
         return s.get_one(Workspace, actor.workspace_id).timezone
 
 
 __all__ = ["ADVICE", "Entry", "PromoShare", "QUEUE_STATES", "entries", "excerpt",
-           "practice_zone", "promo_share"]
+           "practice_zone", "promo_share", "promo_share_between"]

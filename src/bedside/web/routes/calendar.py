@@ -33,7 +33,10 @@ Scheduler = Annotated[Actor, Depends(require("schedule"))]
 # Account colours: distinct hues, each 4.5:1 or more against white (text and borders).
 PALETTE = ("#0b5cad", "#1d6b3a", "#8a2be2", "#a4161a", "#8a5300", "#00707a", "#b0306a",
            "#4b5563")
-HOURS = range(7, 21)  # the week view's rows; posts outside them go in the first or last row
+HOURS = range(7, 21)
+# More posts than a page can usefully show: the first ones are shown, with a note to narrow the
+# view (one account, a week). Keeps the page fast with a busy history.
+MAX_ENTRIES = 500  # the week view's rows; posts outside them go in the first or last row
 
 
 @dataclass(frozen=True)
@@ -118,13 +121,17 @@ def calendar_data(store: Any, actor: Actor, view: str, day: str | None,
     account_id = _account_filter(accounts, account)
     start = datetime.combine(win.grid_first, time(), zone).astimezone(UTC)
     end = datetime.combine(win.grid_last + timedelta(days=1), time(), zone).astimezone(UTC)
-    found = agenda.entries(store, actor, start, end, account_id=account_id)
-    in_view = [e for e in found if win.first <= e.at.astimezone(zone).date() <= win.last]
+    found = agenda.entries(store, actor, start, end, account_id=account_id,
+                           limit=MAX_ENTRIES + 1)
     strategy = plan.get_strategy(store, actor)
-    gauge = agenda.promo_share(in_view, float(strategy.max_promotional_share))
+    gauge = agenda.promo_share_between(
+        store, actor, datetime.combine(win.first, time(), zone).astimezone(UTC),
+        datetime.combine(win.last + timedelta(days=1), time(), zone).astimezone(UTC),
+        float(strategy.max_promotional_share), account_id=account_id)
     observed = observances_between(win.grid_first, win.grid_last)
     return {"win": win, "zone": zone, "accounts": accounts, "account_id": account_id,
-            "entries": found, "gauge": gauge, "observances": observed}
+            "entries": found[:MAX_ENTRIES], "truncated": len(found) > MAX_ENTRIES,
+            "gauge": gauge, "observances": observed}
 
 
 def _by_day(found: list[agenda.Entry], zone: ZoneInfo) -> dict[date, list[agenda.Entry]]:
@@ -220,6 +227,7 @@ def calendar_api(store: StoreDep, actor: ActorDep, view: str = "month", day: str
     win: Window = data["win"]
     return JSONResponse({
         "view": win.view, "first": win.first.isoformat(), "last": win.last.isoformat(),
+        "truncated": data["truncated"],
         "timezone": str(data["zone"]),
         "entries": [e.to_dict() for e in data["entries"]],
         "promotional": data["gauge"].to_dict(),
