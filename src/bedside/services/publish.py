@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import select
@@ -113,6 +114,7 @@ class PostView:
     approved: bool
     ledger: list[LedgerView]
     warnings: list[str] = field(default_factory=list)
+    images: list[dict[str, str]] = field(default_factory=list)  # {"path", "alt", "mime"}
 
     @property
     def worst(self) -> str:
@@ -128,6 +130,8 @@ class PostView:
             "findings": [f.to_dict() for f in self.findings], "promotional": self.promotional,
             "unresolved": self.unresolved, "approved": self.approved,
             "ledger": [r.to_dict() for r in self.ledger], "warnings": self.warnings,
+            "images": [{"name": PurePath(i["path"]).name, "alt": i["alt"], "mime": i.get("mime")}
+                       for i in self.images],
         }
 
 
@@ -146,22 +150,25 @@ def compose(
     to: Iterable[str | int] = (),
     variants: Mapping[str, str] | None = None,
     link: str | None = None,
+    images: Sequence[Mapping[str, str]] = (),
 ) -> PostView:
-    """Save a new post (version 1) with its targets; the guard's findings are stored with it."""
+    """Save a new post (version 1) with its targets; the guard's findings are stored with it.
+    `images` are items from services.images.attach ({"path", "alt", "mime"})."""
     actor.require("compose", "compose posts")
     accounts = [find_account(store, actor, ref) for ref in to]
     with store.session() as s:
-        return _view(s, compose_in(s, actor, text, accounts, variants or {}, link))
+        return _view(s, compose_in(s, actor, text, accounts, variants or {}, link, images))
 
 
 def compose_in(s: Session, actor: Actor, text: str, accounts: Iterable[AccountView],
-               variants: Mapping[str, str], link: str | None) -> Post:
+               variants: Mapping[str, str], link: str | None,
+               images: Sequence[Mapping[str, str]] = ()) -> Post:
     """compose() inside the caller's transaction (a bulk import is all or nothing)."""
     post = Post(workspace_id=actor.workspace_id, created_by=actor.user_id)
     s.add(post)
     s.flush()
     post.targets = [PostTarget(post_id=post.id, account_id=a.id) for a in _unique(accounts)]
-    version = _new_version(s, post, actor, text, variants, link)
+    version = _new_version(s, post, actor, text, variants, link, images)
     audit.record(s, actor.workspace_id, "post.composed", actor_id=actor.user_id,
                  post_id=post.id, version_id=version.id, chars=len(text),
                  worst=version.worst_severity)
@@ -177,10 +184,12 @@ def revise(
     variants: Mapping[str, str] | None = None,
     link: str | None = None,
     to: Iterable[str | int] | None = None,
+    images: Sequence[Mapping[str, str]] | None = None,
     enqueue: Enqueue | None = None,
     now: datetime | None = None,
 ) -> PostView:
-    """Save a new version. Any sign-off or override was for the old one: it must be given again."""
+    """Save a new version. Any sign-off or override was for the old one: it must be given again.
+    Whatever is not given (None) is kept from the current version."""
     actor.require("compose", "edit posts")
     accounts = None if to is None else [find_account(store, actor, ref) for ref in to]
     with store.session() as s:
@@ -195,6 +204,7 @@ def revise(
             current.text if text is None else text,
             {v.network: v.text for v in current.variants} if variants is None else variants,
             current.link if link is None else link,
+            _items(current.images) if images is None else images,
         )
         cancelled = _cancel_rows(s, post)
         audit.record(s, actor.workspace_id, "post.revised", actor_id=actor.user_id,
@@ -209,11 +219,15 @@ def revise(
 
 
 def _new_version(s: Session, post: Post, actor: Actor, text: str,
-                 variants: Mapping[str, str], link: str | None) -> PostVersion:
+                 variants: Mapping[str, str], link: str | None,
+                 images: Sequence[Mapping[str, str]] = ()) -> PostVersion:
     if not text.strip():
         raise UsageError("a post needs some text")
+    if any(not str(i.get("alt") or "").strip() for i in images):
+        raise UsageError("every image needs alt text: describe it for those who cannot see it")
     number = (post.versions[-1].number + 1) if post.versions else 1
     version = PostVersion(post_id=post.id, number=number, text=text, link=link or None,
+                          images={"items": [dict(i) for i in images]} if images else {},
                           created_by=actor.user_id)
     version.variants = [Variant(network=n.lower(), text=t) for n, t in sorted(variants.items())
                         if t.strip()]
@@ -245,6 +259,10 @@ def _new_version(s: Session, post: Post, actor: Actor, text: str,
     s.flush()
     s.refresh(post)
     return version
+
+
+def _items(stored: Mapping[str, Any] | None) -> list[dict[str, str]]:
+    return [dict(i) for i in (stored or {}).get("items") or []]
 
 
 def _with_link(text: str, link: str | None) -> str:
@@ -533,7 +551,7 @@ def _view(s: Session, post: Post, warnings: list[str] | None = None) -> PostView
                               f.suggestion, f.source, f.network, f.account_kind)
                   for f in current.findings],
         promotional=current.promotional, unresolved=unresolved, approved=approved, ledger=ledger,
-        warnings=warnings or [],
+        warnings=warnings or [], images=_items(current.images),
     )
 
 
