@@ -1,5 +1,6 @@
 """First run and sign-in in a real browser against `bedside serve`: the owner's account, the
-practice profile, the strategy, then signing out and in again (and a wrong password refused)."""
+practice profile, the strategy, then signing out and in again (and a wrong password refused);
+"try with sample data" instead makes only the separate demo practice."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from bedside.services import plan, workspaces
+from bedside.services import plan, users, workspaces
 from bedside.store import open_store
 
 OWNER = "anita@lakeside.example"
@@ -92,3 +93,27 @@ def test_a_reviewer_signs_in_and_is_offered_review_not_the_composer(page: Page, 
     main = page.locator("main")
     expect(main.get_by_role("link", name="Review")).to_be_visible()
     expect(main.get_by_role("link", name="Compose", exact=True)).to_have_count(0)
+
+
+def test_try_with_sample_data_opens_a_separate_demo(page: Page, fresh_server: Any) -> None:
+    base = fresh_server.base_url
+    page.goto(base + "/setup")
+    page.get_by_label("Email").fill(OWNER)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Password again").fill(PASSWORD)
+    page.get_by_role("button", name="Create the account").click()
+    page.get_by_role("button", name="Try with sample data").click()
+
+    expect(page).to_have_url(base + "/")
+    expect(page.get_by_role("note")).to_contain_text("Sample data")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("(sample)")
+    page.get_by_role("link", name="Calendar", exact=True).click()
+    expect(page.locator("li.post-card").first).to_be_visible()
+
+    store = open_store(fresh_server.settings)
+    try:
+        assert [(w.is_demo, w.slug.endswith("-demo")) for w in
+                users.workspaces_of(store, users.authenticate(store, OWNER, PASSWORD).user_id)
+                ] == [(True, True)]  # only the demo: no real practice was made
+    finally:
+        store.dispose()
