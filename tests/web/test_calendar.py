@@ -84,6 +84,11 @@ def test_drag_reschedule_moves_the_post_through_the_scheduler(web: Web) -> None:
     moved = publish.get_post(web.store, web.owner, post.id)
     assert moved.scheduled_at == target.astimezone(UTC)
     assert [r.due_at for r in moved.ledger if r.state == "scheduled"] == [target.astimezone(UTC)]
+    plain = client.post("/calendar/move", data={
+        "post_id": str(post.id), "at": target.replace(hour=22).strftime("%Y-%m-%dT%H:%M"),
+        "view": "week", "csrf_token": csrf(client)}, follow_redirects=False)
+    assert plain.status_code == 303  # 22:00 in Chicago is the next day in UTC: the local day
+    assert plain.headers["location"] == f"/calendar?view=week&day={target.date().isoformat()}"
     api = client.post("/api/calendar/move", json={"post_id": post.id,
                                                   "at": at.isoformat()},
                       headers={"X-CSRF-Token": csrf(client)})

@@ -194,8 +194,10 @@ def move(request: Request, store: StoreDep, actor: Scheduler, enqueue: EnqueueDe
          view: Annotated[str, Form()] = "month", day: Annotated[str | None, Form()] = None,
          account: Annotated[str | None, Form()] = None) -> Response:
     moved = _move(store, actor, enqueue, post_id, at)
-    if not is_htmx(request):
-        query = f"?view={view}&day={moved.scheduled_at and moved.scheduled_at.date()}"
+    if not is_htmx(request):  # the plain Move form: back to the view holding the new time
+        zone = ZoneInfo(agenda.practice_zone(store, actor))
+        when = moved.scheduled_at.astimezone(zone).date() if moved.scheduled_at else None
+        query = f"?view={'week' if view == 'week' else 'month'}&day={when or ''}"
         return RedirectResponse("/calendar" + query, status_code=303)
     context = page_context(request, store, actor, view, day, account)
     context["warnings"] = moved.warnings
