@@ -44,7 +44,6 @@ from bedside.networks.base import (
     AccountMetrics,
     AccountRef,
     ArchivePost,
-    CannotTell,
     Follower,
     Image,
     Interaction,
