@@ -260,3 +260,51 @@ def test_the_api_checks_composes_revises_and_schedules(web: Web, bluesky: int) -
                  "/api/posts/{post_id}/publish-now"):
         assert path in schema
     assert "/compose" not in schema
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def upload(client: TestClient, alt: str = "") -> str:
+    response = client.post("/compose/images", data={"alt": alt},
+                           files={"file": ("door.png", PNG, "image/png")},
+                           headers={"X-CSRF-Token": csrf(client), "HX-Request": "true"})
+    assert response.status_code == 200, response.text
+    name = re.search(r'name="image" value="([0-9a-f]{32}\.png)"', response.text)
+    assert name is not None and 'form="compose-form"' in response.text
+    return name.group(1)
+
+
+def test_an_image_is_saved_with_its_alt_text(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    name = upload(client, "The clinic's front door")
+    assert client.get(f"/compose/images/{name}").content == PNG
+    fields = {"text": CLEAN, "action": "draft", "image": name, f"alt.{name}": "   "}
+    refused = post_form(client, "/compose", fields)
+    assert refused.status_code == 422 and "every image needs alt text" in refused.text
+    assert publish.list_posts(web.store, web.owner) == []
+    saved = post_form(client, "/compose", {**fields, f"alt.{name}": "The clinic's front door"})
+    post = publish.get_post(web.store, web.owner, created_id(saved))
+    assert [i["alt"] for i in post.images] == ["The clinic's front door"]
+    page = client.get(f"/compose/{post.id}").text
+    assert f'value="{name}"' in page and "The clinic&#39;s front door" in page
+    other = web.client_for(OTHER_OWNER)
+    assert other.get(f"/compose/images/{name}").status_code == 404
+    hijack = other.post("/api/posts", json={"text": CLEAN, "images": [
+        {"name": name, "alt": "stolen"}]}, headers={"X-CSRF-Token": csrf(other)})
+    assert hijack.status_code == 404
+
+
+def test_only_images_are_accepted(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    response = client.post("/api/images", files={"file": ("x.svg", b"<svg onload=alert(1)>",
+                                                          "image/svg+xml")},
+                           headers={"X-CSRF-Token": csrf(client)})
+    assert response.status_code == 422 and "not a PNG" in response.json()["error"]
+    ok = client.post("/api/images", files={"file": ("door.png", PNG, "image/png")},
+                     headers={"X-CSRF-Token": csrf(client)})
+    assert ok.status_code == 201 and ok.json()["mime"] == "image/png"
+    reviewer = web.client_for(REVIEWER)
+    refused = reviewer.post("/api/images", files={"file": ("door.png", PNG, "image/png")},
+                            headers={"X-CSRF-Token": csrf(reviewer)})
+    assert refused.status_code == 403 and "does not allow" in refused.json()["error"]

@@ -127,6 +127,7 @@ class Draft:
     link: str = ""
     variants: Mapping[str, str] = field(default_factory=dict)
     accounts: Sequence[int] = ()
+    images: Sequence[tuple[str, str]] = ()  # (stored name, alt text)
 
     def variant_for(self, network: str | None) -> tuple[str, str]:
         """(form field, text) a channel receives: its own wording when it has one."""

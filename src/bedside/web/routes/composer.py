@@ -16,17 +16,18 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 
 from bedside.errors import BedsideError, UsageError
-from bedside.services import accounts, plan, publish, workspaces
+from bedside.services import accounts, images, plan, publish, workspaces
 from bedside.services.publish import PostView
 from bedside.services.workspaces import Actor
+from bedside.settings import Settings
 from bedside.store import Store
-from bedside.web.deps import ActorDep, EnqueueDep, StoreDep, require
+from bedside.web.deps import ActorDep, EnqueueDep, SettingsDep, StoreDep, require
 from bedside.web.live_check import Channel, Draft, apply_rewrite, check_draft
 from bedside.web.templating import render
 
@@ -55,13 +56,16 @@ def draft_from_form(form: FormData) -> Draft:
     for value in form.getlist("account"):
         if isinstance(value, str) and value.isdigit():
             chosen.append(int(value))
+    pictures = [(name, _str(form, f"alt.{name}")) for name in form.getlist("image")
+                if isinstance(name, str)]
     return Draft(text=_str(form, "text"), link=_str(form, "link").strip(), variants=variants,
-                 accounts=chosen)
+                 accounts=chosen, images=pictures)
 
 
 def draft_of(post: PostView) -> Draft:
     return Draft(text=post.text, link=post.link or "", variants=dict(post.variants),
-                 accounts=[t.id for t in post.targets])
+                 accounts=[t.id for t in post.targets],
+                 images=[(images.name_of(i), i["alt"]) for i in post.images])
 
 
 def _str(form: FormData, name: str) -> str:
@@ -103,19 +107,23 @@ def live_check(store: Store, actor: Actor, draft: Draft) -> list[Channel]:
     return check_draft(draft, _channels(store, actor, draft), practice)
 
 
-def save(store: Store, actor: Actor, draft: Draft, post_id: int | None,
+def save(store: Store, settings: Settings, actor: Actor, draft: Draft, post_id: int | None,
          enqueue: Any = None) -> PostView:
     """Compose a new post, or revise one only when something changed (a new version would
     need its sign-off again)."""
     variants = {k: v for k, v in draft.variants.items() if v.strip()}
+    pictures = [(name, alt.strip()) for name, alt in draft.images]
+    items = images.attach(settings, actor, pictures)
     if post_id is None:
         return publish.compose(store, actor, draft.text, to=list(draft.accounts),
-                               variants=variants, link=draft.link or None)
+                               variants=variants, link=draft.link or None, images=items)
     current = publish.get_post(store, actor, post_id)
-    if draft_of(current) == Draft(draft.text, draft.link, variants, list(draft.accounts)):
+    if draft_of(current) == Draft(draft.text, draft.link, variants, list(draft.accounts),
+                                  pictures):
         return current
     return publish.revise(store, actor, post_id, text=draft.text, variants=variants,
-                          link=draft.link or "", to=list(draft.accounts), enqueue=enqueue)
+                          link=draft.link or "", to=list(draft.accounts), images=items,
+                          enqueue=enqueue)
 
 
 def schedule_at(store: Store, actor: Actor, post_id: int, at: datetime,
@@ -171,20 +179,20 @@ DONE = {
 
 
 @router.post("/compose", include_in_schema=False)
-def create(request: Request, store: StoreDep, actor: Composer, form: FormDep,
-           enqueue: EnqueueDep) -> Response:
-    return _act(request, store, actor, form, None, enqueue)
+def create(request: Request, store: StoreDep, settings: SettingsDep, actor: Composer,
+           form: FormDep, enqueue: EnqueueDep) -> Response:
+    return _act(request, store, settings, actor, form, None, enqueue)
 
 
 @router.post("/compose/{post_id:int}", include_in_schema=False)
-def update(request: Request, store: StoreDep, actor: Composer, form: FormDep,
-           enqueue: EnqueueDep, post_id: int) -> Response:
+def update(request: Request, store: StoreDep, settings: SettingsDep, actor: Composer,
+           form: FormDep, enqueue: EnqueueDep, post_id: int) -> Response:
     publish.get_post(store, actor, post_id)  # another practice's id is a 404 before anything
-    return _act(request, store, actor, form, post_id, enqueue)
+    return _act(request, store, settings, actor, form, post_id, enqueue)
 
 
-def _act(request: Request, store: Store, actor: Actor, form: FormData, post_id: int | None,
-         enqueue: Any) -> Response:
+def _act(request: Request, store: Store, settings: Settings, actor: Actor, form: FormData,
+         post_id: int | None, enqueue: Any) -> Response:
     """Save, then do what the pressed button asks; a refusal re-shows the form with the text."""
     action = _str(form, "action") or "draft"
     draft = draft_from_form(form)
@@ -195,7 +203,7 @@ def _act(request: Request, store: Store, actor: Actor, form: FormData, post_id: 
             raise UsageError(f"unknown action {action!r}")
         if action in ("schedule", "publish"):
             actor.require("schedule", "schedule posts")
-        post = save(store, actor, draft, post_id, enqueue)
+        post = save(store, settings, actor, draft, post_id, enqueue)
         done = action
         if action == "schedule" or (action == "review" and at_text.strip()):
             if not at_text.strip():
@@ -267,7 +275,37 @@ def next_slot_fragment(request: Request, store: StoreDep, actor: Scheduler) -> R
                   {"at": local_value(at, zone), "zone": str(zone)})
 
 
+@router.post("/compose/images", include_in_schema=False)
+async def upload_fragment(request: Request, settings: SettingsDep, actor: Composer,
+                          file: UploadFile, alt: Annotated[str, Form()] = "") -> Response:
+    """Keep an uploaded image; answer with its row for the composer (name and alt text fields
+    belong to the compose form)."""
+    stored = images.save_image(settings, actor, await file.read(images.MAX_BYTES + 1))
+    return render(request, "_composer_image.html", {"name": stored.name, "alt": alt})
+
+
+@router.get("/compose/images/{name}", include_in_schema=False)
+def image_file(settings: SettingsDep, actor: Composer, name: str) -> Response:
+    """An image of this workspace, for the composer's preview (never another practice's)."""
+    return FileResponse(images.image_path(settings, actor, name),
+                        headers={"Cache-Control": "private, max-age=3600",
+                                 "X-Content-Type-Options": "nosniff"})
+
+
 # --- JSON API ---------------------------------------------------------------------------------
+
+
+@router.post("/api/images", status_code=201, tags=["composer"])
+async def api_upload(settings: SettingsDep, actor: Composer, file: UploadFile) -> dict[str, Any]:
+    """Keep an image for a post (PNG, JPEG, GIF or WebP); give its name with alt text in
+    `images` when composing."""
+    stored = images.save_image(settings, actor, await file.read(images.MAX_BYTES + 1))
+    return {"name": stored.name, "mime": stored.mime, "size": stored.size}
+
+
+class ImageIn(BaseModel):
+    name: str = Field(description="the name POST /api/images gave the upload")
+    alt: str = Field(description="alt text, required: what the image shows")
 
 
 class DraftIn(BaseModel):
@@ -275,9 +313,11 @@ class DraftIn(BaseModel):
     link: str | None = None
     variants: dict[str, str] = Field(default_factory=dict)
     accounts: list[int] = Field(default_factory=list)
+    images: list[ImageIn] = Field(default_factory=list)
 
     def draft(self) -> Draft:
-        return Draft(self.text, self.link or "", self.variants, self.accounts)
+        return Draft(self.text, self.link or "", self.variants, self.accounts,
+                     [(i.name, i.alt) for i in self.images])
 
 
 class ScheduleIn(BaseModel):
@@ -300,9 +340,10 @@ def api_check(store: StoreDep, actor: Composer, body: DraftIn) -> dict[str, Any]
 
 
 @router.post("/api/posts", status_code=201, tags=["composer"])
-def api_compose(store: StoreDep, actor: Composer, body: DraftIn) -> dict[str, Any]:
+def api_compose(store: StoreDep, settings: SettingsDep, actor: Composer,
+                body: DraftIn) -> dict[str, Any]:
     """Save a new post (version 1) with its targets; its findings come back with it."""
-    return save(store, actor, body.draft(), None).to_dict()
+    return save(store, settings, actor, body.draft(), None).to_dict()
 
 
 @router.get("/api/posts/{post_id}", tags=["composer"])
@@ -311,10 +352,10 @@ def api_get(store: StoreDep, actor: ActorDep, post_id: int) -> dict[str, Any]:
 
 
 @router.put("/api/posts/{post_id}", tags=["composer"])
-def api_revise(store: StoreDep, actor: Composer, body: DraftIn, post_id: int,
-               enqueue: EnqueueDep) -> dict[str, Any]:
+def api_revise(store: StoreDep, settings: SettingsDep, actor: Composer, body: DraftIn,
+               post_id: int, enqueue: EnqueueDep) -> dict[str, Any]:
     """Save a new version (unchanged text keeps the current one and its sign-off)."""
-    return save(store, actor, body.draft(), post_id, enqueue).to_dict()
+    return save(store, settings, actor, body.draft(), post_id, enqueue).to_dict()
 
 
 @router.post("/api/posts/{post_id}/schedule", tags=["composer"])
