@@ -308,3 +308,12 @@ def test_only_images_are_accepted(web: Web) -> None:
     refused = reviewer.post("/api/images", files={"file": ("door.png", PNG, "image/png")},
                             headers={"X-CSRF-Token": csrf(reviewer)})
     assert refused.status_code == 403 and "does not allow" in refused.json()["error"]
+
+
+def test_the_live_check_counts_images_against_each_networks_maximum(web: Web,
+                                                                     bluesky: int) -> None:
+    client = web.client_for(EDITOR)
+    names = [f"{i:032x}.png" for i in range(5)]  # counted as sent; kept ones resolve on save
+    html = post_form(client, "/compose/check", {"text": CLEAN, "account": [str(bluesky)],
+                                                "image": names}, htmx=True).text
+    assert "5 / 4 images" in html and "over the limit" in html

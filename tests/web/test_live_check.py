@@ -47,6 +47,9 @@ def test_counters_use_each_networks_own_units() -> None:
     assert bluesky is not None and bluesky.used == 3 and bluesky.bytes_used == 75
     assert counter("a" * 301, "bluesky").over  # type: ignore[union-attr]
     assert counter("hello", "outbox") is None and counter("hello", None) is None
+    images = counter("hello", "x", images=5)
+    assert images is not None and images.images_limit == 4 and images.over
+    assert not counter("hello", "x", images=4).over  # type: ignore[union-attr]
 
 
 def test_replacement_is_the_short_quoted_rewrite_of_the_suggestion() -> None:

@@ -59,11 +59,14 @@ class Counter:
     unit: str
     bytes_used: int | None = None
     bytes_limit: int | None = None
+    images_used: int = 0
+    images_limit: int | None = None
 
     @property
     def over(self) -> bool:
         return self.used > self.limit or (
-            self.bytes_limit is not None and (self.bytes_used or 0) > self.bytes_limit)
+            self.bytes_limit is not None and (self.bytes_used or 0) > self.bytes_limit) or (
+            self.images_limit is not None and self.images_used > self.images_limit)
 
     @property
     def left(self) -> int:
@@ -72,7 +75,8 @@ class Counter:
     def to_dict(self) -> dict[str, Any]:
         return {"network": self.network, "name": self.name, "used": self.used,
                 "limit": self.limit, "unit": self.unit, "over": self.over,
-                "bytes_used": self.bytes_used, "bytes_limit": self.bytes_limit}
+                "bytes_used": self.bytes_used, "bytes_limit": self.bytes_limit,
+                "images_used": self.images_used, "images_limit": self.images_limit}
 
 
 @dataclass(frozen=True)
@@ -146,15 +150,17 @@ def with_link(text: str, link: str | None) -> str:
     return f"{text}\n{link}" if link and link not in text else text
 
 
-def counter(text: str, network: str | None) -> Counter | None:
-    """The length of `text` in `network`'s units, or None for a network without limits."""
+def counter(text: str, network: str | None, images: int = 0) -> Counter | None:
+    """The length of `text` in `network`'s units (and the images against the network's
+    maximum), or None for a network without limits."""
     if not _known(network):
         return None
     assert network is not None
     net = limits(network)
     used_bytes = len(text.encode()) if net.max_bytes else None
     return Counter(network, net.name, measure(text, network), net.max_length,
-                   UNIT_NAMES.get(net.unit, net.unit), used_bytes, net.max_bytes)
+                   UNIT_NAMES.get(net.unit, net.unit), used_bytes, net.max_bytes, images,
+                   net.max_images)
 
 
 def replacement_for(finding: Finding) -> str | None:
@@ -188,7 +194,8 @@ def channel(draft: Draft, network: str | None, kind: str, practice: Practice) ->
                                        practice=practice))
     shown = [Shown(f, field_name, replacement_for(f) if f.end <= len(body) else None)
              for f in report.findings]
-    return Channel(network, kind, field_name, shown_text, counter(shown_text, network),
+    return Channel(network, kind, field_name, shown_text,
+                   counter(shown_text, network, len(draft.images)),
                    segments(shown_text, report.findings), shown)
 
 
