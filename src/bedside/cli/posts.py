@@ -9,13 +9,11 @@ from datetime import datetime
 import click
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy import select
 
 from bedside.cli.env import Env, emit_json, excerpt, local, parse_when, pass_env
 from bedside.errors import UsageError
 from bedside.services import audit, plan, publish
 from bedside.services.publish import Enqueue, LedgerView, PostView
-from bedside.store.models import User
 
 _STYLE = {"info": "underline cyan", "warn": "bold black on yellow", "block": "bold white on red"}
 _MARK = {"block": "[bold red]BLOCK[/]", "warn": "[yellow]WARN [/]", "info": "[cyan]INFO [/]"}
@@ -219,18 +217,12 @@ def audit_log(env: Env, action: str | None, post_id: int | None, limit: int,
     """The audit log: who did what to which post version, when, and why."""
     actor = env.actor()
     zone = env.zone(actor)
-    with env.store.session() as s:
-        emails = {uid: email for uid, email in s.execute(select(User.id, User.email))}
-        rows = [(e.id, e.at, emails.get(e.actor_id or 0), e.action, e.post_id, e.version_id,
-                 e.reason, e.detail)
-                for e in audit.entries(s, actor.workspace_id, action=action, post_id=post_id,
-                                       limit=limit)]
+    entries = audit.list_entries(env.store, actor, action=action, post_id=post_id, limit=limit)
     if as_json:
-        emit_json([{"id": i, "at": at.isoformat(), "actor": who, "action": act,
-                    "post_id": p, "version_id": v, "reason": why, "detail": d}
-                   for i, at, who, act, p, v, why, d in rows])
+        emit_json([e.to_dict() for e in entries])
         return
     table = Table("at", "who", "action", "post", "reason")
-    for _i, at, who, act, p, _v, why, _d in rows:
-        table.add_row(local(at, zone), str(who or "system"), act, str(p or ""), why or "")
+    for e in entries:
+        table.add_row(local(e.at, zone), e.actor or "system", e.action, str(e.post_id or ""),
+                      e.reason or "")
     env.console.print(table)
