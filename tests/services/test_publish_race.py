@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bedside.services import ledger, publish
-from bedside.services.publish import _cancel_rows, _post
+from bedside.services.post_views import load_post
+from bedside.services.publish import _cancel_rows
 from bedside.store.models import Publication
 from bedside.store.secrets import sealer_for
 
@@ -35,7 +36,7 @@ def test_a_claim_waits_for_an_edit_in_progress(practice: Practice) -> None:
                                         sealer=sealer_for(p.settings)))
 
     with p.store.session() as s:  # an edit's transaction, holding the rows
-        _cancel_rows(s, _post(s, p.owner, post.id))
+        _cancel_rows(s, load_post(s, p.owner, post.id))
         thread = threading.Thread(target=worker)
         thread.start()
         started.wait()

@@ -31,7 +31,7 @@ from bedside.guard.context import Context, Practice
 from bedside.networks.base import ArchiveError, ArchivePost, Network
 from bedside.services import audit
 from bedside.services.accounts import AccountView, find_account
-from bedside.services.publish import SEVERITY_RANK
+from bedside.services.post_views import SEVERITY_RANK
 from bedside.services.workspaces import Actor, practice_of
 from bedside.store import Store
 from bedside.store.models import (

@@ -5,6 +5,9 @@ account kind) it will go to, and its findings are stored with it. A version reac
 only when it is *cleared*: every blocking finding overridden by a reviewer with a reason, and,
 where the workspace requires it, a reviewer's sign-off on that exact version. Clearing a post
 after its time does not send it late: its rows are marked expired and surfaced.
+
+The read side (views, stages, listings) lives in services.post_views; its names are re-exported
+here because most callers that change a post also read it.
 """
 
 from __future__ import annotations
@@ -12,10 +15,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePath
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,8 +24,23 @@ from bedside.errors import BedsideError, UsageError
 from bedside.guard import engine as guard
 from bedside.guard.context import Context
 from bedside.services import audit
-from bedside.services.accounts import AccountView, find_account, view
-from bedside.services.workspaces import Actor, NotFound, practice_of
+from bedside.services.accounts import AccountView, find_account
+from bedside.services.post_views import (
+    SEVERITY_RANK,
+    FindingView,
+    LedgerView,
+    PostView,
+    awaiting_review,
+    get_post,
+    is_approved,
+    list_posts,
+    load_post,
+    stored_images,
+    unresolved_in,
+    unresolved_rules,
+    view_of,
+)
+from bedside.services.workspaces import Actor, practice_of
 from bedside.store import Store
 from bedside.store.models import (
     Approval,
@@ -40,7 +55,6 @@ from bedside.store.models import (
 from bedside.strategy import Strategy
 
 log = logging.getLogger(__name__)
-SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
 OUT_STATES = ("publishing", "published", "uncertain")  # a row that may have reached the network
 # Scheduling "now" allows this much slack before a time counts as past.
 PAST_TOLERANCE = timedelta(minutes=1)
@@ -56,83 +70,6 @@ class Blocked(BedsideError):
 
 class AlreadyOut(BedsideError):
     """The post has reached (or may have reached) a network; it cannot be changed."""
-
-
-@dataclass(frozen=True)
-class FindingView:
-    rule: str
-    category: str
-    severity: str
-    start: int
-    end: int
-    excerpt: str
-    message: str
-    suggestion: str | None
-    source: str | None
-    network: str | None
-    account_kind: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
-
-
-@dataclass(frozen=True)
-class LedgerView:
-    id: int
-    account: str
-    version: int
-    state: str
-    due_at: datetime
-    attempts: int
-    remote_id: str | None
-    remote_url: str | None
-    published_at: datetime | None
-    last_error: str | None
-
-    def to_dict(self) -> dict[str, Any]:
-        d = dict(self.__dict__)
-        for key in ("due_at", "published_at"):
-            d[key] = d[key].isoformat() if d[key] else None
-        return d
-
-
-@dataclass(frozen=True)
-class PostView:
-    id: int
-    status: str
-    stage: str  # draft | blocked | awaiting sign-off | scheduled | published | needs attention
-    scheduled_at: datetime | None
-    version: int
-    version_id: int
-    text: str
-    link: str | None
-    variants: dict[str, str]
-    targets: list[AccountView]
-    findings: list[FindingView]
-    promotional: bool
-    unresolved: list[str]
-    approved: bool
-    ledger: list[LedgerView]
-    warnings: list[str] = field(default_factory=list)
-    images: list[dict[str, str]] = field(default_factory=list)  # {"path", "alt", "mime"}
-
-    @property
-    def worst(self) -> str:
-        ranks = [SEVERITY_RANK[f.severity] for f in self.findings]
-        return ("ok", "info", "warn", "block")[max(ranks, default=-1) + 1]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "status": self.status, "stage": self.stage,
-            "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None,
-            "version": self.version, "text": self.text, "link": self.link,
-            "variants": self.variants, "targets": [t.to_dict() for t in self.targets],
-            "findings": [f.to_dict() for f in self.findings], "promotional": self.promotional,
-            "unresolved": self.unresolved, "approved": self.approved,
-            "ledger": [r.to_dict() for r in self.ledger], "warnings": self.warnings,
-            "images": [{"name": PurePath(i["path"]).name, "alt": i["alt"], "mime": i.get("mime")}
-                       for i in self.images],
-        }
 
 
 def _now(now: datetime | None) -> datetime:
@@ -157,7 +94,7 @@ def compose(
     actor.require("compose", "compose posts")
     accounts = [find_account(store, actor, ref) for ref in to]
     with store.session() as s:
-        return _view(s, compose_in(s, actor, text, accounts, variants or {}, link, images))
+        return view_of(s, compose_in(s, actor, text, accounts, variants or {}, link, images))
 
 
 def compose_in(s: Session, actor: Actor, text: str, accounts: Iterable[AccountView],
@@ -193,7 +130,7 @@ def revise(
     actor.require("compose", "edit posts")
     accounts = None if to is None else [find_account(store, actor, ref) for ref in to]
     with store.session() as s:
-        post = _post(s, actor, post_id)
+        post = load_post(s, actor, post_id)
         _refuse_if_out(s, post)
         current = post.versions[-1]
         if accounts is not None:
@@ -204,7 +141,7 @@ def revise(
             current.text if text is None else text,
             {v.network: v.text for v in current.variants} if variants is None else variants,
             current.link if link is None else link,
-            _items(current.images) if images is None else images,
+            stored_images(current.images) if images is None else images,
         )
         cancelled = _cancel_rows(s, post)
         audit.record(s, actor.workspace_id, "post.revised", actor_id=actor.user_id,
@@ -213,7 +150,7 @@ def revise(
         released: list[int] = []
         if post.status == "scheduled" and post.scheduled_at is not None:
             released = _release_if_cleared(s, post, _now(now))
-        result = _view(s, post)
+        result = view_of(s, post)
     _enqueue(enqueue, released, result.scheduled_at)
     return result
 
@@ -261,10 +198,6 @@ def _new_version(s: Session, post: Post, actor: Actor, text: str,
     return version
 
 
-def _items(stored: Mapping[str, Any] | None) -> list[dict[str, str]]:
-    return [dict(i) for i in (stored or {}).get("items") or []]
-
-
 def _with_link(text: str, link: str | None) -> str:
     """The guard reads the link as the network will show it, after the text."""
     return f"{text}\n{link}" if link and link not in text else text
@@ -303,7 +236,7 @@ def _decide(store: Store, actor: Actor, post_id: int, decision: str, *, note: st
             now: datetime | None = None) -> PostView:
     actor.require("review", "review posts")
     with store.session() as s:
-        post = _post(s, actor, post_id)
+        post = load_post(s, actor, post_id)
         current = post.versions[-1]
         if version is not None and version != current.number:
             raise UsageError(f"post {post_id} is at version {current.number}, not {version}; "
@@ -324,7 +257,7 @@ def _decide(store: Store, actor: Actor, post_id: int, decision: str, *, note: st
             _cancel_rows(s, post)
         elif post.status == "scheduled" and post.scheduled_at is not None:
             released = _release_if_cleared(s, post, _now(now))
-        result = _view(s, post)
+        result = view_of(s, post)
     _enqueue(enqueue, released, result.scheduled_at)
     return result
 
@@ -338,9 +271,9 @@ def schedule(store: Store, actor: Actor, post_id: int, at: datetime, *,
     """Plan the post for `at` (aware). Blocking findings stop it; sign-off may hold it."""
     actor.require("schedule", "schedule posts")
     with store.session() as s:
-        post = _post(s, actor, post_id)
+        post = load_post(s, actor, post_id)
         released, warnings = schedule_in(s, actor, post, at, strategy, _now(now))
-        result = _view(s, post, warnings)
+        result = view_of(s, post, warnings)
     _enqueue(enqueue, released, result.scheduled_at)
     return result
 
@@ -357,7 +290,7 @@ def schedule_in(s: Session, actor: Actor, post: Post, at: datetime, strategy: St
         raise UsageError(f"post {post.id} has no accounts to go to; add some with --to")
     paused = [t.account for t in post.targets if t.account.status == "paused"]
     current = post.versions[-1]
-    unresolved = _unresolved(s, current)
+    unresolved = unresolved_in(s, current)
     if unresolved:
         raise Blocked(
             f"version {current.number} has blocking findings ({', '.join(unresolved)}); "
@@ -384,13 +317,13 @@ def schedule_in(s: Session, actor: Actor, post: Post, at: datetime, strategy: St
 def unschedule(store: Store, actor: Actor, post_id: int) -> PostView:
     actor.require("schedule", "unschedule posts")
     with store.session() as s:
-        post = _post(s, actor, post_id)
+        post = load_post(s, actor, post_id)
         _refuse_if_out(s, post)
         _cancel_rows(s, post)
         post.status, post.scheduled_at = "draft", None
         audit.record(s, actor.workspace_id, "post.unscheduled", actor_id=actor.user_id,
                      post_id=post.id)
-        return _view(s, post)
+        return view_of(s, post)
 
 
 def _release_if_cleared(s: Session, post: Post, now: datetime) -> list[int]:
@@ -398,7 +331,7 @@ def _release_if_cleared(s: Session, post: Post, now: datetime) -> list[int]:
     of rows that are due for the worker. One row per (post, account): a new version reuses it."""
     current = post.versions[-1]
     ws = s.get_one(Workspace, post.workspace_id)
-    if _unresolved(s, current) or (ws.require_signoff and not _approved(s, current)):
+    if unresolved_in(s, current) or (ws.require_signoff and not is_approved(s, current)):
         return []
     assert post.scheduled_at is not None
     due = post.scheduled_at
@@ -458,20 +391,6 @@ def _refuse_if_out(s: Session, post: Post) -> None:
                          "compose a new post instead of changing it")
 
 
-def _unresolved(s: Session, version: PostVersion) -> list[str]:
-    blocking = {f.rule for f in version.findings if f.severity == "block"}
-    overridden = set(s.scalars(select(Approval.rule).where(
-        Approval.version_id == version.id, Approval.decision == "override")))
-    return sorted(blocking - overridden)
-
-
-def _approved(s: Session, version: PostVersion) -> bool:
-    last = s.scalar(select(Approval.decision).where(
-        Approval.version_id == version.id, Approval.decision.in_(("approved", "rejected")))
-        .order_by(Approval.id.desc()).limit(1))
-    return last == "approved"
-
-
 def _promotional_warning(s: Session, post: Post, max_share: float) -> list[str]:
     """Warn when this post would push the promotional share of the last 30 planned or published
     posts above the strategy's maximum (mistake 3: too much self-promotion)."""
@@ -500,88 +419,11 @@ def _latest(s: Session, post_id: int) -> PostVersion:
                      .order_by(PostVersion.number.desc()).limit(1)).one()
 
 
-# --- read -----------------------------------------------------------------------------------
-
-
-def get_post(store: Store, actor: Actor, post_id: int) -> PostView:
-    with store.session() as s:
-        return _view(s, _post(s, actor, post_id))
-
-
-def list_posts(store: Store, actor: Actor, *, status: str | None = None) -> list[PostView]:
-    with store.session() as s:
-        query = select(Post).where(Post.workspace_id == actor.workspace_id)
-        if status:
-            query = query.where(Post.status == status)
-        posts = s.scalars(query.order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
-        return [_view(s, p) for p in posts]
-
-
-def awaiting_review(store: Store, actor: Actor) -> list[PostView]:
-    return [p for p in list_posts(store, actor)
-            if p.stage in ("awaiting sign-off", "blocked") and p.status != "cancelled"]
-
-
-def _post(s: Session, actor: Actor, post_id: int) -> Post:
-    post = s.get(Post, post_id)
-    if post is None or post.workspace_id != actor.workspace_id:
-        raise NotFound(f"no post {post_id} in this workspace")
-    return post
-
-
-def _view(s: Session, post: Post, warnings: list[str] | None = None) -> PostView:
-    current = post.versions[-1]
-    rows = s.scalars(select(Publication).where(Publication.post_id == post.id)
-                     .order_by(Publication.id)).all()
-    numbers = {v.id: v.number for v in post.versions}
-    ledger = [LedgerView(r.id, f"{r.account.network}:{r.account.handle}",
-                         numbers.get(r.version_id, 0), r.state, r.due_at, r.attempts,
-                         r.remote_id, r.remote_url, r.published_at, r.last_error) for r in rows]
-    unresolved = _unresolved(s, current)
-    approved = _approved(s, current)
-    ws = s.get_one(Workspace, post.workspace_id)
-    return PostView(
-        id=post.id, status=post.status,
-        stage=_stage(post, unresolved, approved or not ws.require_signoff, ledger),
-        scheduled_at=post.scheduled_at, version=current.number, version_id=current.id,
-        text=current.text, link=current.link,
-        variants={v.network: v.text for v in current.variants},
-        targets=[view(t.account) for t in post.targets],
-        findings=[FindingView(f.rule, f.category, f.severity, f.start, f.end, f.excerpt, f.message,
-                              f.suggestion, f.source, f.network, f.account_kind)
-                  for f in current.findings],
-        promotional=current.promotional, unresolved=unresolved, approved=approved, ledger=ledger,
-        warnings=warnings or [], images=_items(current.images),
-    )
-
-
-def _stage(post: Post, unresolved: list[str], cleared: bool, ledger: list[LedgerView]) -> str:
-    live = [r for r in ledger if r.state != "cancelled"]
-    if live and all(r.state == "published" for r in live):
-        return "published"
-    if any(r.state in ("failed", "uncertain", "expired") for r in live):
-        return "needs attention"
-    if unresolved:
-        return "blocked"
-    if post.status != "scheduled":
-        return "draft"
-    return "scheduled" if cleared else "awaiting sign-off"
-
-
 def _unique(accounts: Iterable[AccountView]) -> list[AccountView]:
     seen: dict[int, AccountView] = {}
     for a in accounts:
         seen.setdefault(a.id, a)
     return list(seen.values())
-
-
-def unresolved_rules(s: Session, post: Post) -> list[str]:
-    """Blocking rules of the post's current version that no reviewer has overridden."""
-    return _unresolved(s, post.versions[-1])
-
-
-def view_of(s: Session, post: Post) -> PostView:
-    return _view(s, post)
 
 
 def enqueue_after_commit(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> None:

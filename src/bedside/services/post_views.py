@@ -1,0 +1,192 @@
+"""The read side of posts: what a post looks like to a page, the CLI or the API.
+
+A view is computed from the store: the current version with its findings, the ledger rows, and
+the *stage* a person reads (draft, review requested, blocked, awaiting sign-off, scheduled,
+published, needs attention). services.publish changes posts and answers with these views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bedside.services.accounts import AccountView, view
+from bedside.services.workspaces import Actor, NotFound
+from bedside.store import Store
+from bedside.store.models import Approval, Post, PostVersion, Publication, Workspace
+
+SEVERITY_RANK = {"info": 0, "warn": 1, "block": 2}
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    category: str
+    severity: str
+    start: int
+    end: int
+    excerpt: str
+    message: str
+    suggestion: str | None
+    source: str | None
+    network: str | None
+    account_kind: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    id: int
+    account: str
+    version: int
+    state: str
+    due_at: datetime
+    attempts: int
+    remote_id: str | None
+    remote_url: str | None
+    published_at: datetime | None
+    last_error: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        for key in ("due_at", "published_at"):
+            d[key] = d[key].isoformat() if d[key] else None
+        return d
+
+
+@dataclass(frozen=True)
+class PostView:
+    id: int
+    status: str
+    stage: str  # draft | blocked | awaiting sign-off | scheduled | published | needs attention
+    scheduled_at: datetime | None
+    version: int
+    version_id: int
+    text: str
+    link: str | None
+    variants: dict[str, str]
+    targets: list[AccountView]
+    findings: list[FindingView]
+    promotional: bool
+    unresolved: list[str]
+    approved: bool
+    ledger: list[LedgerView]
+    warnings: list[str] = field(default_factory=list)
+    images: list[dict[str, str]] = field(default_factory=list)  # {"path", "alt", "mime"}
+
+    @property
+    def worst(self) -> str:
+        ranks = [SEVERITY_RANK[f.severity] for f in self.findings]
+        return ("ok", "info", "warn", "block")[max(ranks, default=-1) + 1]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status, "stage": self.stage,
+            "scheduled_at": self.scheduled_at.isoformat() if self.scheduled_at else None,
+            "version": self.version, "text": self.text, "link": self.link,
+            "variants": self.variants, "targets": [t.to_dict() for t in self.targets],
+            "findings": [f.to_dict() for f in self.findings], "promotional": self.promotional,
+            "unresolved": self.unresolved, "approved": self.approved,
+            "ledger": [r.to_dict() for r in self.ledger], "warnings": self.warnings,
+            "images": [{"name": PurePath(i["path"]).name, "alt": i["alt"], "mime": i.get("mime")}
+                       for i in self.images],
+        }
+
+
+def get_post(store: Store, actor: Actor, post_id: int) -> PostView:
+    with store.session() as s:
+        return view_of(s, load_post(s, actor, post_id))
+
+
+def list_posts(store: Store, actor: Actor, *, status: str | None = None) -> list[PostView]:
+    with store.session() as s:
+        query = select(Post).where(Post.workspace_id == actor.workspace_id)
+        if status:
+            query = query.where(Post.status == status)
+        posts = s.scalars(query.order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
+        return [view_of(s, p) for p in posts]
+
+
+def awaiting_review(store: Store, actor: Actor) -> list[PostView]:
+    return [p for p in list_posts(store, actor)
+            if p.stage in ("awaiting sign-off", "blocked") and p.status != "cancelled"]
+
+
+def load_post(s: Session, actor: Actor, post_id: int) -> Post:
+    post = s.get(Post, post_id)
+    if post is None or post.workspace_id != actor.workspace_id:
+        raise NotFound(f"no post {post_id} in this workspace")
+    return post
+
+
+def view_of(s: Session, post: Post, warnings: list[str] | None = None) -> PostView:
+    current = post.versions[-1]
+    rows = s.scalars(select(Publication).where(Publication.post_id == post.id)
+                     .order_by(Publication.id)).all()
+    numbers = {v.id: v.number for v in post.versions}
+    ledger = [LedgerView(r.id, f"{r.account.network}:{r.account.handle}",
+                         numbers.get(r.version_id, 0), r.state, r.due_at, r.attempts,
+                         r.remote_id, r.remote_url, r.published_at, r.last_error) for r in rows]
+    unresolved = unresolved_in(s, current)
+    approved = is_approved(s, current)
+    ws = s.get_one(Workspace, post.workspace_id)
+    return PostView(
+        id=post.id, status=post.status,
+        stage=_stage(post, unresolved, approved or not ws.require_signoff, ledger),
+        scheduled_at=post.scheduled_at, version=current.number, version_id=current.id,
+        text=current.text, link=current.link,
+        variants={v.network: v.text for v in current.variants},
+        targets=[view(t.account) for t in post.targets],
+        findings=[FindingView(f.rule, f.category, f.severity, f.start, f.end, f.excerpt, f.message,
+                              f.suggestion, f.source, f.network, f.account_kind)
+                  for f in current.findings],
+        promotional=current.promotional, unresolved=unresolved, approved=approved, ledger=ledger,
+        warnings=warnings or [], images=stored_images(current.images),
+    )
+
+
+def _stage(post: Post, unresolved: list[str], cleared: bool, ledger: list[LedgerView]) -> str:
+    live = [r for r in ledger if r.state != "cancelled"]
+    if live and all(r.state == "published" for r in live):
+        return "published"
+    if any(r.state in ("failed", "uncertain", "expired") for r in live):
+        return "needs attention"
+    if unresolved:
+        return "blocked"
+    if post.status != "scheduled":
+        return "draft"
+    return "scheduled" if cleared else "awaiting sign-off"
+
+
+def unresolved_in(s: Session, version: PostVersion) -> list[str]:
+    blocking = {f.rule for f in version.findings if f.severity == "block"}
+    overridden = set(s.scalars(select(Approval.rule).where(
+        Approval.version_id == version.id, Approval.decision == "override")))
+    return sorted(blocking - overridden)
+
+
+def is_approved(s: Session, version: PostVersion) -> bool:
+    last = s.scalar(select(Approval.decision).where(
+        Approval.version_id == version.id, Approval.decision.in_(("approved", "rejected")))
+        .order_by(Approval.id.desc()).limit(1))
+    return last == "approved"
+
+
+def unresolved_rules(s: Session, post: Post) -> list[str]:
+    """Blocking rules of the post's current version that no reviewer has overridden."""
+    return unresolved_in(s, post.versions[-1])
+
+
+
+
+def stored_images(stored: Mapping[str, Any] | None) -> list[dict[str, str]]:
+    """The images a version keeps: [{"path", "alt", "mime"}]."""
+    return [dict(i) for i in (stored or {}).get("items") or []]
