@@ -43,7 +43,7 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
-from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import (
     App,
@@ -51,10 +51,10 @@ from bedside.networks.meta import (
     expires_at,
     expiring,
     insight_values,
-    public_image_url,
+    make_container,
+    publish_once,
     require,
     timestamp,
-    wait_for_container,
 )
 
 __all__ = ["GRAPH", "SCOPES", "InstagramNetwork"]
@@ -103,42 +103,16 @@ class InstagramNetwork:
                 raise PermanentError("Instagram replies to comments are text only")
             path, form = f"{post.reply_to}/replies", {"message": caption}
         else:
-            path, form = f"{user}/media_publish", {
-                "creation_id": self._container(account, post.images, caption, token, user)}
-        response = send_once(self.journal, account.handle, idempotency_key, text=caption,
-                             reply_to=post.reply_to,
-                             call=lambda: self.graph.request("POST", path, token=token,
-                                                             data=form))
-        remote_id = str(self.graph.checked(response)["id"])
-        url = None
-        if post.reply_to is None:
-            url = self.graph.call("GET", remote_id, token=token,
-                                  params={"fields": "permalink"}).get("permalink")
-        published = Published(remote_id, url, datetime.now(UTC))
-        self.journal.published(account.handle, idempotency_key, published)
-        return published
-
-    def _container(self, account: AccountRef, images: Sequence[Image], caption: str,
-                   token: str, user: str) -> str:
-        """A processed container for one image or a carousel of several (up to the limit)."""
-        if not images:
-            raise PermanentError("Instagram posts need at least one image")
-        def make(image: Image, **extra: str) -> str:
-            url = public_image_url(self.context, account, image, network="Instagram")
-            body = self.graph.call("POST", f"{user}/media", token=token,
-                                   data={"image_url": url, "alt_text": image.alt, **extra})
-            return str(body["id"])
-
-        if len(images) == 1:
-            container = make(images[0], caption=caption)
-        else:
-            children = [make(image, is_carousel_item="true") for image in images]
-            container = str(self.graph.call("POST", f"{user}/media", token=token, data={
-                "media_type": "CAROUSEL", "children": ",".join(children),
-                "caption": caption})["id"])
-        wait_for_container(self.graph, container, token=token, field="status_code",
-                           sleep=self._sleep)
-        return container
+            if not post.images:
+                raise PermanentError("Instagram posts need at least one image")
+            container = make_container(
+                self.graph, self.context, account, edge=f"{user}/media", token=token,
+                images=post.images, fields={"caption": caption}, image_fields={},
+                status_field="status_code", sleep=self._sleep)
+            path, form = f"{user}/media_publish", {"creation_id": container}
+        return publish_once(self.graph, self.journal, account.handle, idempotency_key,
+                            token=token, path=path, form=form, text=caption,
+                            reply_to=post.reply_to, permalink=post.reply_to is None)
 
     def find(self, account: AccountRef, *, idempotency_key: str,
              post: OutgoingPost | None = None,

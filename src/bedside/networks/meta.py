@@ -1,5 +1,5 @@
 """What Meta's Graph APIs (Facebook Pages, Instagram, Threads) share: errors, calls, app keys,
-tokens' expiry, and images served from a public address.
+tokens' expiry, images served from a public address, and the media container flow.
 
 Errors come as {"error": {"code", "error_subcode", "message", "error_user_msg", "is_transient"}},
 often with HTTP 400 whatever the cause, so the code decides before the status does
@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -39,8 +39,10 @@ from bedside.networks.base import (
     NetworkContext,
     NetworkError,
     PermanentError,
+    Published,
     TransientError,
 )
+from bedside.networks.journal import Journal, send_once
 
 __all__ = [
     "App",
@@ -48,7 +50,9 @@ __all__ = [
     "expires_at",
     "graph_error",
     "insight_values",
+    "make_container",
     "public_image_url",
+    "publish_once",
     "require",
     "timestamp",
     "wait_for_container",
@@ -291,6 +295,51 @@ def wait_for_container(graph: GraphClient, container: str, *, token: str, field:
         if attempt + 1 < tries:
             sleep(pause)
     raise TransientError(f"{graph.network} is still processing the media", retry_after=60.0)
+
+
+def make_container(graph: GraphClient, context: NetworkContext, account: AccountRef, *,
+                   edge: str, token: str, images: Sequence[Image], fields: Mapping[str, str],
+                   image_fields: Mapping[str, str], status_field: str,
+                   sleep: Callable[[float], None]) -> str:
+    """A processed media container (Instagram, Threads) for one image or a carousel of several.
+
+    Each image is POSTed to `edge` with `image_fields`, its public address and alt text; several
+    become is_carousel_item children of a CAROUSEL. The post's own `fields` (caption or text,
+    reply target) go on the container that is published, which is then waited for.
+    """
+    def make(form: Mapping[str, str]) -> str:
+        return str(graph.call("POST", edge, token=token, data=form)["id"])
+
+    def image_form(image: Image) -> dict[str, str]:
+        url = public_image_url(context, account, image, network=graph.network)
+        return {**image_fields, "image_url": url, "alt_text": image.alt}
+
+    if len(images) == 1:
+        container = make({**image_form(images[0]), **fields})
+    else:
+        children = [make({**image_form(image), "is_carousel_item": "true"}) for image in images]
+        container = make({"media_type": "CAROUSEL", "children": ",".join(children), **fields})
+    wait_for_container(graph, container, token=token, field=status_field, sleep=sleep)
+    return container
+
+
+def publish_once(graph: GraphClient, journal: Journal, handle: str, key: str, *, token: str,
+                 path: str, form: Mapping[str, str], text: str, reply_to: str | None,
+                 permalink: bool = True) -> Published:
+    """Send the call that publishes (a container's creation_id, or a reply) once per key.
+
+    networks.journal keeps the send; the post's permalink is read unless `permalink` is False.
+    """
+    response = send_once(journal, handle, key, text=text, reply_to=reply_to,
+                         call=lambda: graph.request("POST", path, token=token, data=form))
+    remote_id = str(graph.checked(response)["id"])
+    url = None
+    if permalink:
+        url = graph.call("GET", remote_id, token=token,
+                         params={"fields": "permalink"}).get("permalink")
+    published = Published(remote_id, url, datetime.now(UTC))
+    journal.published(handle, key, published)
+    return published
 
 
 def insight_values(body: Mapping[str, Any]) -> dict[str, int]:

@@ -42,7 +42,7 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
-from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
+from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume
 from bedside.networks.limits import limits_for
 from bedside.networks.meta import (
     App,
@@ -50,10 +50,10 @@ from bedside.networks.meta import (
     expires_at,
     expiring,
     insight_values,
-    public_image_url,
+    make_container,
+    publish_once,
     require,
     timestamp,
-    wait_for_container,
 )
 
 __all__ = ["GRAPH", "SCOPES", "ThreadsNetwork"]
@@ -99,43 +99,26 @@ class ThreadsNetwork:
         if earlier is not None:
             return earlier
         container = self._container(account, post, token, user)
-        response = send_once(
-            self.journal, account.handle, idempotency_key, text=post.text,
-            reply_to=post.reply_to,
-            call=lambda: self.graph.request("POST", f"{user}/threads_publish", token=token,
-                                            data={"creation_id": container}))
-        remote_id = str(self.graph.checked(response)["id"])
-        url = self.graph.call("GET", remote_id, token=token,
-                              params={"fields": "permalink"}).get("permalink")
-        published = Published(remote_id, url, datetime.now(UTC))
-        self.journal.published(account.handle, idempotency_key, published)
-        return published
+        return publish_once(self.graph, self.journal, account.handle, idempotency_key,
+                            token=token, path=f"{user}/threads_publish",
+                            form={"creation_id": container}, text=post.text,
+                            reply_to=post.reply_to)
 
     def _container(self, account: AccountRef, post: OutgoingPost, token: str,
                    user: str) -> str:
-        def make(form: dict[str, str]) -> str:
-            return str(self.graph.call("POST", f"{user}/threads", token=token, data=form)["id"])
-
-        def image_form(image: Image) -> dict[str, str]:
-            url = public_image_url(self.context, account, image, network="Threads")
-            return {"media_type": "IMAGE", "image_url": url, "alt_text": image.alt}
-
-        common = {"reply_to_id": post.reply_to} if post.reply_to else {}
-        if not post.images:
-            form = {"media_type": "TEXT", "text": post.text, **common}
-            if post.link:
-                form["link_attachment"] = post.link
-            return make(form)  # a text container needs no processing
-        if len(post.images) == 1:
-            container = make({**image_form(post.images[0]), "text": post.text, **common})
-        else:
-            children = [make({**image_form(image), "is_carousel_item": "true"})
-                        for image in post.images]
-            container = make({"media_type": "CAROUSEL", "children": ",".join(children),
-                              "text": post.text, **common})
-        wait_for_container(self.graph, container, token=token, field="status",
-                           sleep=self._sleep)
-        return container
+        fields = {"text": post.text}
+        if post.reply_to:
+            fields["reply_to_id"] = post.reply_to
+        if post.images:
+            return make_container(self.graph, self.context, account, edge=f"{user}/threads",
+                                  token=token, images=post.images, fields=fields,
+                                  image_fields={"media_type": "IMAGE"}, status_field="status",
+                                  sleep=self._sleep)
+        form = {"media_type": "TEXT", **fields}
+        if post.link:
+            form["link_attachment"] = post.link
+        # a text container needs no processing
+        return str(self.graph.call("POST", f"{user}/threads", token=token, data=form)["id"])
 
     def find(self, account: AccountRef, *, idempotency_key: str,
              post: OutgoingPost | None = None,
