@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import requests
 from mastodon import Mastodon, MastodonError, MastodonNotFoundError
 
 from bedside.networks import http, mastodon_archive, mastodon_oauth
@@ -58,7 +57,13 @@ from bedside.networks.base import (
 from bedside.networks.html_text import first_link, plain_text
 from bedside.networks.journal import Candidate, Journal, Search, hint, recall
 from bedside.networks.limits import limits_for
-from bedside.networks.sdk_http import HttpxAdapter, session_over
+from bedside.networks.sdk_http import (
+    HttpxAdapter,
+    access_token,
+    answered_before_creating,
+    sdk_errors,
+    session_over,
+)
 
 __all__ = ["KEY_WINDOW", "MastodonNetwork"]
 
@@ -114,7 +119,7 @@ class MastodonNetwork:
                     text, in_reply_to_id=post.reply_to, media_ids=media_ids or None,
                     visibility="public", idempotency_key=idempotency_key)
         except TransientError:
-            if not sent or _answered_before_creating(adapter.last):
+            if not sent or answered_before_creating(adapter.last):
                 self.journal.refused(account.handle, idempotency_key)
             raise
         except PermanentError:
@@ -285,10 +290,7 @@ class MastodonNetwork:
         return self.context.http
 
     def _api(self, account: AccountRef) -> tuple[Mastodon, HttpxAdapter]:
-        token = account.credentials.get("access_token")
-        if not token:
-            raise PermanentError(f"The {NAME} account {account.handle} has no access token:"
-                                 " reconnect it.")
+        token = access_token(account, network=NAME)
         session, adapter = session_over(self._http())
         api = Mastodon(
             access_token=token, api_base_url=_instance(account.credentials), session=session,
@@ -302,21 +304,19 @@ class MastodonNetwork:
 
 @contextlib.contextmanager
 def _mapped(adapter: HttpxAdapter, *, gone_ok: bool = False) -> Iterator[None]:
-    """Turn what Mastodon.py raises into TransientError or PermanentError, from the HTTP answer."""
-    try:
-        yield
-    except MastodonNotFoundError:
-        if gone_ok:
-            raise
-        raise PermanentError(f"{NAME} does not know this post or account (404).") from None
-    except (MastodonError, requests.RequestException):
-        if adapter.failure is not None:
-            raise TransientError(f"{NAME} cannot be reached"
-                                 f" ({type(adapter.failure).__name__})") from None
-        answer = adapter.last
-        if answer is None or answer.status_code < 400:
-            raise  # not an HTTP refusal (a malformed answer): the caller cannot tell
-        raise_for(answer)
+    """Turn what Mastodon.py raises into TransientError or PermanentError (sdk_http.sdk_errors).
+
+    Mastodon.py raises MastodonNotFoundError for a 404 and for a lookup that found nobody: with
+    `gone_ok` it goes on to the caller (who suppresses it), else it is permanent.
+    """
+    with sdk_errors(adapter, network=NAME, sdk_error=MastodonError, raise_for=raise_for,
+                    gone_ok=gone_ok):
+        try:
+            yield
+        except MastodonNotFoundError:
+            if gone_ok:
+                raise
+            raise PermanentError(f"{NAME} does not know this post or account (404).") from None
 
 
 def raise_for(answer: httpx.Response) -> None:
@@ -337,11 +337,6 @@ def _iso_reset(headers: httpx.Headers) -> float | None:
     except ValueError:
         return None
     return max(0.0, (_aware(when) - datetime.now(UTC)).total_seconds())
-
-
-def _answered_before_creating(answer: httpx.Response | None) -> bool:
-    """429 means the request was turned away before any work; a 5xx may come after the insert."""
-    return answer is not None and answer.status_code == 429
 
 
 # Values

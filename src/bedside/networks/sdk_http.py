@@ -8,12 +8,14 @@ SDKs' traffic with the same httpx.MockTransport as any other connector, and noth
 open a socket.
 
 The adapter also keeps the last response it saw: SDK exceptions drop headers such as
-Retry-After, so the connector maps the HTTP answer itself (networks.http).
+Retry-After, so `sdk_errors` maps the HTTP answer itself, through the connector's `raise_for`
+(networks.http and the network's refinements).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import httpx
@@ -21,7 +23,10 @@ import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
-__all__ = ["HttpxAdapter", "session_over"]
+from bedside.networks.base import AccountRef, PermanentError, TransientError
+
+__all__ = ["HttpxAdapter", "access_token", "answered_before_creating", "sdk_errors",
+           "session_over"]
 
 
 class HttpxAdapter(BaseAdapter):
@@ -93,3 +98,41 @@ def session_over(client: httpx.Client) -> tuple[requests.Session, HttpxAdapter]:
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session, adapter
+
+
+@contextlib.contextmanager
+def sdk_errors(adapter: HttpxAdapter, *, network: str, sdk_error: type[Exception],
+               raise_for: Callable[[httpx.Response], None],
+               gone_ok: bool = False) -> Iterator[None]:
+    """Turn what an SDK raises (`sdk_error`, requests' errors) into Transient/PermanentError.
+
+    A connection never made is transient; an HTTP refusal is mapped from the answer the adapter
+    kept (`raise_for`), a 404 not at all with `gone_ok`; anything else (a malformed answer) is
+    left to the caller, who cannot tell.
+    """
+    try:
+        yield
+    except (sdk_error, requests.RequestException):
+        if adapter.failure is not None:
+            raise TransientError(f"{network} cannot be reached"
+                                 f" ({type(adapter.failure).__name__})") from None
+        answer = adapter.last
+        if answer is None or answer.status_code < 400:
+            raise
+        if gone_ok and answer.status_code == 404:
+            return
+        raise_for(answer)
+
+
+def answered_before_creating(answer: httpx.Response | None) -> bool:
+    """429 means the request was turned away before any work; a 5xx may come after the insert."""
+    return answer is not None and answer.status_code == 429
+
+
+def access_token(account: AccountRef, *, network: str) -> str:
+    """The account's access token, or a PermanentError asking to reconnect."""
+    token = account.credentials.get("access_token")
+    if not token:
+        raise PermanentError(f"The {network} account {account.handle} has no access token:"
+                             " reconnect it.")
+    return token

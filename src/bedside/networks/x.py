@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import requests
 import tweepy
 
 import bedside.networks.x_archive as x_archive
@@ -59,7 +58,13 @@ from bedside.networks.base import (
 )
 from bedside.networks.journal import Candidate, Journal, Search, hint, recall
 from bedside.networks.limits import limits_for
-from bedside.networks.sdk_http import HttpxAdapter, session_over
+from bedside.networks.sdk_http import (
+    HttpxAdapter,
+    access_token,
+    answered_before_creating,
+    sdk_errors,
+    session_over,
+)
 
 __all__ = ["XNetwork"]
 
@@ -107,7 +112,7 @@ class XNetwork:
                     text=text, media_ids=media_ids or None,
                     in_reply_to_tweet_id=post.reply_to, user_auth=False)
         except TransientError as exc:
-            if sent and not _answered_before_creating(adapter.last):
+            if sent and not answered_before_creating(adapter.last):
                 raise CannotTell(f"{NAME} may have made the post before failing ({exc}); X"
                                  " takes no idempotency key, so it is looked for first.") from None
             self.journal.refused(account.handle, idempotency_key)
@@ -277,10 +282,7 @@ class XNetwork:
         return self.context.http
 
     def _api(self, account: AccountRef) -> tuple[tweepy.Client, HttpxAdapter]:
-        token = account.credentials.get("access_token")
-        if not token:
-            raise PermanentError(f"The {NAME} account {account.handle} has no access token:"
-                                 " reconnect it.")
+        token = access_token(account, network=NAME)
         api = tweepy.Client(bearer_token=token, return_type=dict, wait_on_rate_limit=False)
         api.session, adapter = session_over(self._http())
         return api, adapter
@@ -296,21 +298,11 @@ class XNetwork:
 # Errors
 
 
-@contextlib.contextmanager
-def _mapped(adapter: HttpxAdapter, *, gone_ok: bool = False) -> Iterator[None]:
-    """Turn what tweepy raises into TransientError or PermanentError, from the HTTP answer."""
-    try:
-        yield
-    except (tweepy.TweepyException, requests.RequestException):
-        if adapter.failure is not None:
-            raise TransientError(f"{NAME} cannot be reached"
-                                 f" ({type(adapter.failure).__name__})") from None
-        answer = adapter.last
-        if answer is None or answer.status_code < 400:
-            raise
-        if gone_ok and answer.status_code == 404:
-            return
-        raise_for(answer)
+def _mapped(adapter: HttpxAdapter, *,
+            gone_ok: bool = False) -> contextlib.AbstractContextManager[None]:
+    """Turn what tweepy raises into TransientError or PermanentError (sdk_http.sdk_errors)."""
+    return sdk_errors(adapter, network=NAME, sdk_error=tweepy.TweepyException,
+                      raise_for=raise_for, gone_ok=gone_ok)
 
 
 def raise_for(answer: httpx.Response) -> None:
@@ -336,10 +328,6 @@ def _said(answer: httpx.Response) -> str:
         if isinstance(message, str) and message.strip():
             return message.strip()[:http.MAX_DETAIL]
     return http.detail(answer)
-
-
-def _answered_before_creating(answer: httpx.Response | None) -> bool:
-    return answer is not None and answer.status_code == 429
 
 
 # Values
