@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, product
+from itertools import accumulate, compress, product
 from typing import Any
 
 try:  # the stdlib regex parser: private, so fall back to plain regexes if it ever changes
@@ -115,6 +115,19 @@ def words_of(text: str) -> list[tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
+# A trie node: (kinds whose phrase ends here, or None; word -> child; the child after any word
+# (\\w+), or None; the child after a number (\\d+), or None). Tuples: the walk unpacks them
+# instead of looking up three keys per node.
+Node = tuple[frozenset[int] | None, dict[str, Any], Any, Any]
+
+
+def _freeze(node: dict[str, Any]) -> Node:
+    children = {w: _freeze(c) for w, c in node.items() if w and w not in (ANY_WORD, ANY_NUMBER)}
+    any_word, any_number = node.get(ANY_WORD), node.get(ANY_NUMBER)
+    return (node.get("") or None, children, any_word and _freeze(any_word),
+            any_number and _freeze(any_number))
+
+
 @dataclass(frozen=True, slots=True)
 class CueSet:
     """Several named cue lists matched in one pass: phrases through a word trie, the rest by one
@@ -124,7 +137,7 @@ class CueSet:
     """
 
     kinds: tuple[str, ...]
-    trie: dict[str, Any]  # word -> node; a node's "" key holds the kinds whose phrase ends there
+    trie: dict[str, Node]  # first word -> its node
     rest: re.Pattern[str] | None
 
     @classmethod
@@ -147,7 +160,8 @@ class CueSet:
             if rest:
                 groups.append(f"(?P<k{k}>" + "|".join(f"(?:{p})" for p in rest) + ")")
         body = r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])"
-        return cls(kinds, trie, re.compile(body) if groups else None)
+        return cls(kinds, {w: _freeze(c) for w, c in trie.items()},
+                   re.compile(body) if groups else None)
 
     def find(self, text: str, at: list[int] | None = None) -> dict[str, list[tuple[int, int]]]:
         """Spans of `text` for each cue list (lists with no match are absent). `at`, when
@@ -158,32 +172,38 @@ class CueSet:
         lead = 0 if runs and _WORD.match(runs[0]) else 1  # the first run is a gap
         words = runs[lead::2]
         trie = self.trie
-        hits = [i for i, w in enumerate(words) if w in trie]
         ends: list[tuple[int, int, int]] = []  # (first word, kind, last word) of each phrase
         n = len(words)
-        for i in hits:
+        # the words that start a phrase, found in C (no Python loop over every word)
+        for i in compress(range(n), map(trie.__contains__, words)):
+            node = trie[words[i]]
+            done, children, any_word, any_number = node
+            j = i + 1
+            if j >= n or (words[j] not in children and any_word is None and (
+                    any_number is None or not words[j].isdigit())):
+                if done:  # most phrases are one word: no walk
+                    ends += [(i, kind, i) for kind in done]
+                continue
             last: dict[int, int] = {}  # kind -> last word of its longest phrase from word i
-            stack = [(trie[words[i]], i)]
-            while stack:
-                node, j = stack.pop()
-                done = node.get("")
-                if done:
-                    for kind in done:
-                        if j > last.get(kind, -1):
-                            last[kind] = j
+            frontier = [node]  # the nodes reached after word j, all phrases at once
+            j = i
+            while frontier:
                 j += 1
-                if j < n:
-                    word = words[j]
-                    child = node.get(word)
-                    if child is not None:
-                        stack.append((child, j))
-                    child = node.get(ANY_WORD)
-                    if child is not None:
-                        stack.append((child, j))
-                    if word.isdigit():
-                        child = node.get(ANY_NUMBER)
+                word = words[j] if j < n else None
+                reached: list[Node] = []
+                for done, children, any_word, any_number in frontier:
+                    if done:
+                        for kind in done:
+                            last[kind] = j - 1  # j only grows: the last one is the longest
+                    if word is not None:
+                        child = children.get(word)
                         if child is not None:
-                            stack.append((child, j))
+                            reached.append(child)
+                        if any_word is not None:
+                            reached.append(any_word)
+                        if any_number is not None and word.isdigit():
+                            reached.append(any_number)
+                frontier = reached
             ends += [(i, kind, j) for kind, j in last.items()]
         if ends:  # word k spans bounds[lead + 2k] to bounds[lead + 2k + 1]
             bounds = list(accumulate(map(len, runs), initial=0))
@@ -192,8 +212,8 @@ class CueSet:
                     (bounds[lead + 2 * i], bounds[lead + 2 * j + 1]))
         if self.rest is not None:
             for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
-                kind = kinds[int(str(m.lastgroup)[1:])]
-                found.setdefault(kind, []).append((m.start(), m.end()))
+                name = kinds[int(str(m.lastgroup)[1:])]
+                found.setdefault(name, []).append((m.start(), m.end()))
         return found
 
 
