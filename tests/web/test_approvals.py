@@ -34,8 +34,10 @@ def scheduled(web: Web, text: str = CLEAN) -> PostView:
 
 
 def blocked(web: Web, text: str = PATIENT) -> PostView:
+    """A draft with a patient's name whose author asked for a review."""
     outbox = accounts.find_account(web.store, web.owner, "outbox:lakeside").id
-    return publish.compose(web.store, web.owner, text, to=[outbox])
+    draft = publish.compose(web.store, web.owner, text, to=[outbox])
+    return publish.request_review(web.store, web.owner, draft.id)
 
 
 def actions(web: Web, post_id: int, prefix: str) -> list[str]:
@@ -131,7 +133,8 @@ def test_override_needs_a_reason_and_clears_the_finding(web: Web) -> None:
                                "csrf_token": token}, follow_redirects=False)
     assert done.status_code == 303
     after = publish.get_post(web.store, web.owner, post.id)
-    assert after.unresolved == [] and after.stage == "draft"
+    # No block left; the author's request still waits for a sign-off.
+    assert after.unresolved == [] and after.stage == "awaiting sign-off"
     with web.store.session() as s:
         entry = audit.entries(s, web.owner.workspace_id, post_id=post.id,
                               action="post.override")[0]

@@ -155,6 +155,51 @@ def test_next_free_slot_fills_the_time_picker(web: Web) -> None:
     assert none.status_code == 422 and "choose at least one account" in none.text
 
 
+def test_request_review_puts_a_draft_on_the_reviewers_list(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    saved = post_form(client, "/compose", {"text": CLEAN, "account": [str(outbox_id(web))],
+                                           "action": "draft"})
+    post_id = created_id(saved)
+    reviewer = web.client_for(REVIEWER)
+    assert f'id="post-{post_id}"' not in reviewer.get("/approvals").text
+    asked = post_form(client, f"/compose/{post_id}", {
+        "text": CLEAN, "account": [str(outbox_id(web))], "action": "review"})
+    assert asked.headers["location"] == f"/compose/{post_id}?done=review"
+    post = publish.get_post(web.store, web.owner, post_id)
+    assert post.review_requested and post.stage == "awaiting sign-off"
+    assert f'id="post-{post_id}"' in reviewer.get("/approvals").text
+
+
+def test_request_review_with_a_time_holds_the_post_for_the_answer(web: Web) -> None:
+    client = web.client_for(EDITOR)  # this workspace does not require sign-off
+    at = (datetime.now(ZONE) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = post_form(client, "/compose", {"text": CLEAN, "account": [str(outbox_id(web))],
+                                              "action": "review", "at": at})
+    assert response.headers["location"].endswith("?done=review")
+    post = publish.get_post(web.store, web.owner, created_id(response))
+    assert post.status == "scheduled" and post.stage == "awaiting sign-off"
+    assert post.ledger == []  # nothing queued until a reviewer signs off
+    reviewer = web.client_for(REVIEWER)
+    api = reviewer.post(f"/api/posts/{post.id}/approve", json={"version": 1},
+                        headers={"X-CSRF-Token": csrf(reviewer)})
+    assert api.status_code == 200 and api.json()["stage"] == "scheduled"
+
+
+def test_the_api_requests_a_review(web: Web) -> None:
+    client = web.client_for(EDITOR)
+    token = {"X-CSRF-Token": csrf(client)}
+    made = client.post("/api/posts", json={"text": CLEAN, "accounts": [outbox_id(web)]},
+                       headers=token)
+    asked = client.post(f"/api/posts/{made.json()['id']}/request-review", headers=token)
+    assert asked.status_code == 200
+    assert asked.json()["review_requested"] is True
+    assert asked.json()["stage"] == "awaiting sign-off"
+    stranger = web.client_for(OTHER_OWNER)
+    refused = stranger.post(f"/api/posts/{made.json()['id']}/request-review",
+                            headers={"X-CSRF-Token": csrf(stranger)})
+    assert refused.status_code == 404
+
+
 def test_publish_now_puts_the_post_in_the_ledger_at_once(web: Web) -> None:
     client = web.client_for(EDITOR)
     response = post_form(client, "/compose", {"text": CLEAN, "account": [str(outbox_id(web))],

@@ -81,6 +81,7 @@ class PostView:
     ledger: list[LedgerView]
     warnings: list[str] = field(default_factory=list)
     images: list[dict[str, str]] = field(default_factory=list)  # {"path", "alt", "mime"}
+    review_requested: bool = False
 
     @property
     def worst(self) -> str:
@@ -96,6 +97,7 @@ class PostView:
             "findings": [f.to_dict() for f in self.findings], "promotional": self.promotional,
             "unresolved": self.unresolved, "approved": self.approved,
             "ledger": [r.to_dict() for r in self.ledger], "warnings": self.warnings,
+            "review_requested": self.review_requested,
             "images": [{"name": PurePath(i["path"]).name, "alt": i["alt"], "mime": i.get("mime")}
                        for i in self.images],
         }
@@ -116,8 +118,20 @@ def list_posts(store: Store, actor: Actor, *, status: str | None = None) -> list
 
 
 def awaiting_review(store: Store, actor: Actor) -> list[PostView]:
-    return [p for p in list_posts(store, actor)
-            if p.stage in ("awaiting sign-off", "blocked") and p.status != "cancelled"]
+    """What a reviewer has to answer: scheduled posts held for sign-off or blocked, and drafts
+    whose author asked for a review. A draft nobody asked about is its author's work."""
+    out_or_queued = select(Publication.id).where(Publication.post_id == Post.id,
+                                                 Publication.state != "cancelled").exists()
+    with store.session() as s:
+        posts = s.scalars(
+            select(Post).where(
+                Post.workspace_id == actor.workspace_id, Post.origin == "composed",
+                Post.status != "cancelled",
+                (Post.status == "scheduled") | Post.review_requested_at.is_not(None),
+                ~out_or_queued)
+            .order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
+        views = [view_of(s, p) for p in posts]
+    return [v for v in views if v.stage in ("awaiting sign-off", "blocked")]
 
 
 def load_post(s: Session, actor: Actor, post_id: int) -> Post:
@@ -140,7 +154,7 @@ def view_of(s: Session, post: Post, warnings: list[str] | None = None) -> PostVi
     ws = s.get_one(Workspace, post.workspace_id)
     return PostView(
         id=post.id, status=post.status,
-        stage=_stage(post, unresolved, approved or not ws.require_signoff, ledger),
+        stage=_stage(post, unresolved, approved or not needs_signoff(ws, post), ledger),
         scheduled_at=post.scheduled_at, version=current.number, version_id=current.id,
         text=current.text, link=current.link,
         variants={v.network: v.text for v in current.variants},
@@ -150,6 +164,7 @@ def view_of(s: Session, post: Post, warnings: list[str] | None = None) -> PostVi
                   for f in current.findings],
         promotional=current.promotional, unresolved=unresolved, approved=approved, ledger=ledger,
         warnings=warnings or [], images=stored_images(current.images),
+        review_requested=post.review_requested_at is not None,
     )
 
 
@@ -161,9 +176,16 @@ def _stage(post: Post, unresolved: list[str], cleared: bool, ledger: list[Ledger
         return "needs attention"
     if unresolved:
         return "blocked"
-    if post.status != "scheduled":
+    if post.status != "scheduled" and post.review_requested_at is None:
         return "draft"
-    return "scheduled" if cleared else "awaiting sign-off"
+    return ("scheduled" if post.status == "scheduled" else "draft") if cleared \
+        else "awaiting sign-off"
+
+
+def needs_signoff(ws: Workspace, post: Post) -> bool:
+    """A version goes out only after a reviewer's sign-off when the workspace requires one or
+    when its author asked for a review (the request holds the post until it is answered)."""
+    return ws.require_signoff or post.review_requested_at is not None
 
 
 def unresolved_in(s: Session, version: PostVersion) -> list[str]:

@@ -35,6 +35,7 @@ from bedside.services.post_views import (
     is_approved,
     list_posts,
     load_post,
+    needs_signoff,
     stored_images,
     unresolved_in,
     unresolved_rules,
@@ -206,6 +207,27 @@ def _with_link(text: str, link: str | None) -> str:
 # --- review ---------------------------------------------------------------------------------
 
 
+def request_review(store: Store, actor: Actor, post_id: int, *,
+                   now: datetime | None = None) -> PostView:
+    """The author asks a reviewer to look at the post's current version: it appears on the
+    reviewers' list and, even where sign-off is optional, waits for their answer."""
+    actor.require("compose", "ask for a review")
+    with store.session() as s:
+        post = load_post(s, actor, post_id)
+        if post.origin != "composed" or post.status == "cancelled":
+            raise UsageError(f"post {post_id} is not a draft or a planned post")
+        _refuse_if_out(s, post)
+        current = post.versions[-1]
+        if is_approved(s, current):
+            raise UsageError(f"version {current.number} of post {post_id} is already signed off")
+        if post.review_requested_at is None:
+            post.review_requested_at = _now(now)
+            audit.record(s, actor.workspace_id, "post.review_requested", actor_id=actor.user_id,
+                         post_id=post.id, version_id=current.id)
+            _cancel_rows(s, post)  # a queued row waits again, for the reviewer's answer
+        return view_of(s, post)
+
+
 def approve(store: Store, actor: Actor, post_id: int, *, note: str | None = None,
             version: int | None = None, enqueue: Enqueue | None = None,
             now: datetime | None = None) -> PostView:
@@ -249,6 +271,8 @@ def _decide(store: Store, actor: Actor, post_id: int, decision: str, *, note: st
                                  f"(blocking: {known})")
         s.add(Approval(version_id=current.id, user_id=actor.user_id, decision=decision,
                        rule=rule, reason=note))
+        if decision in ("approved", "rejected"):
+            post.review_requested_at = None  # answered; the author asks again after a change
         audit.record(s, actor.workspace_id, f"post.{decision}", actor_id=actor.user_id,
                      post_id=post.id, version_id=current.id, reason=note, rule=rule)
         s.flush()
@@ -331,7 +355,7 @@ def _release_if_cleared(s: Session, post: Post, now: datetime) -> list[int]:
     of rows that are due for the worker. One row per (post, account): a new version reuses it."""
     current = post.versions[-1]
     ws = s.get_one(Workspace, post.workspace_id)
-    if unresolved_in(s, current) or (ws.require_signoff and not is_approved(s, current)):
+    if unresolved_in(s, current) or (needs_signoff(ws, post) and not is_approved(s, current)):
         return []
     assert post.scheduled_at is not None
     due = post.scheduled_at
@@ -442,6 +466,7 @@ def _enqueue(enqueue: Enqueue | None, ids: list[int], at: datetime | None) -> No
 
 __all__ = [
     "AlreadyOut", "Blocked", "FindingView", "LedgerView", "PostView", "approve", "awaiting_review",
-    "compose", "compose_in", "get_post", "list_posts", "override", "reject", "revise", "schedule",
+    "compose", "compose_in", "get_post", "list_posts", "override", "reject", "request_review",
+    "revise", "schedule",
     "enqueue_after_commit", "schedule_in", "unresolved_rules", "unschedule", "view_of",
 ]

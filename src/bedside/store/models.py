@@ -181,6 +181,9 @@ class Post(Base):
     origin: Mapped[str] = mapped_column(String(16), default="composed",
                                         server_default="composed")
     scheduled_at: Mapped[datetime | None] = mapped_column(default=None, index=True)
+    # Set when the author asks a reviewer to look (the post is held until a sign-off, whatever
+    # the workspace requires); cleared by the reviewer's approval or rejection.
+    review_requested_at: Mapped[datetime | None] = mapped_column(default=None)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     versions: Mapped[list[PostVersion]] = relationship(

@@ -5,7 +5,8 @@ Pages: GET /compose (new), GET /compose/{id} (the post's current version), POST 
 `action` = draft | review | schedule | publish; HTMX fragments: POST /compose/check (the live
 check, debounced by the page), POST /compose/apply (one suggested rewrite), GET /compose/next-slot.
 API twins: POST /api/check, POST /api/posts, GET/PUT /api/posts/{id},
-POST /api/posts/{id}/schedule, POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot.
+POST /api/posts/{id}/request-review, POST /api/posts/{id}/schedule,
+POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot.
 Everything goes through services (publish, plan, accounts); ids are looked up with the actor.
 """
 
@@ -205,12 +206,16 @@ def _act(request: Request, store: Store, settings: Settings, actor: Actor, form:
             actor.require("schedule", "schedule posts")
         post = save(store, settings, actor, draft, post_id, enqueue)
         done = action
+        if action == "review" and not post.review_requested:
+            # Asked before scheduling, so the post is held for the reviewer's answer.
+            post = publish.request_review(store, actor, post.id)
         if action == "schedule" or (action == "review" and at_text.strip()):
             if not at_text.strip():
                 raise UsageError("pick a date and time, or press \"Next free slot\"")
             zone = plan.get_strategy(store, actor).zone
             post = schedule_at(store, actor, post.id, parse_local(at_text, zone), enqueue)
-            done = "held" if post.stage == "awaiting sign-off" else "scheduled"
+            done = "review" if action == "review" else \
+                "held" if post.stage == "awaiting sign-off" else "scheduled"
         elif action == "publish":
             post = schedule_at(store, actor, post.id, datetime.now(UTC), enqueue)
             done = "held" if post.stage == "awaiting sign-off" else "publish"
@@ -356,6 +361,12 @@ def api_revise(store: StoreDep, settings: SettingsDep, actor: Composer, body: Dr
                post_id: int, enqueue: EnqueueDep) -> dict[str, Any]:
     """Save a new version (unchanged text keeps the current one and its sign-off)."""
     return save(store, settings, actor, body.draft(), post_id, enqueue).to_dict()
+
+
+@router.post("/api/posts/{post_id}/request-review", tags=["composer"])
+def api_request_review(store: StoreDep, actor: Composer, post_id: int) -> dict[str, Any]:
+    """Ask a reviewer to sign off the current version; the post waits for the answer."""
+    return publish.request_review(store, actor, post_id).to_dict()
 
 
 @router.post("/api/posts/{post_id}/schedule", tags=["composer"])
