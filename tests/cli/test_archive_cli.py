@@ -6,60 +6,18 @@ from __future__ import annotations
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cryptography.fernet import Fernet
 
-from bedside.cli.app import main
 from bedside.networks import NetworkContext
 from bedside.networks.base import AccountRef, OutgoingPost
 from bedside.networks.outbox import OutboxNetwork
 
-PROFILE = """[practice]
-name = "Lakeside Family Medicine"
-timezone = "America/Chicago"
-phones = ["(555) 010-2000"]
-staff = ["Dr. Anita Patel"]
-"""
+from .conftest import Bedside
+
 PHI = "Great to see Maria Gonzalez back at her follow-up this morning!"
 FLU = "Flu shots are in: walk in Tuesday 9-12."
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "networks"
-
-
-class Bedside:
-    def __init__(self, capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
-        self.capsys, self.data_dir = capsys, data_dir
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = self.capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-
-    def json(self, *args: str) -> Any:
-        code, out, err = self(*args, "--json")
-        assert code == 0, err
-        return json.loads(out)
-
-
-@pytest.fixture
-def bedside(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch,
-            capsys: pytest.CaptureFixture[str]) -> Bedside:
-    monkeypatch.setenv("BEDSIDE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BEDSIDE_DATABASE_URL", database_url)
-    monkeypatch.setenv("BEDSIDE_SECRET_KEY", Fernet.generate_key().decode())
-    monkeypatch.setenv("BEDSIDE_QUEUE_URL", "")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setenv("TTY_COMPATIBLE", "0")  # no progress bar unless a test asks for one
-    for name in ("BEDSIDE_USER", "BEDSIDE_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
-    profile = tmp_path / "practice.toml"
-    profile.write_text(PROFILE)
-    run = Bedside(capsys, tmp_path / "data")
-    code, _, err = run("init", "--practice", str(profile), "--owner", "anita@lakeside.example")
-    assert code == 0, err
-    return run
 
 
 def outbox_export(bedside: Bedside, path: Path) -> Path:

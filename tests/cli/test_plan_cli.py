@@ -2,64 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from cryptography.fernet import Fernet
 from icalendar import Calendar
 
-from bedside.cli.app import main
+from .conftest import Bedside
 
-PROFILE = """[practice]
-name = "Lakeside Family Medicine"
-timezone = "America/Chicago"
-phones = ["(555) 010-2000"]
-staff = ["Dr. Anita Patel"]
-"""
 PHI = "Great to see Maria Gonzalez back at her follow-up this morning!"
-
-
-class Bedside:
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-
-    def __call__(self, *args: str) -> tuple[int, str, str]:
-        with pytest.raises(SystemExit) as exited:
-            main(list(args))
-        out, err = self.capsys.readouterr()
-        return int(exited.value.code or 0), out, err
-
-    def json(self, *args: str) -> object:
-        code, out, err = self(*args, "--json")
-        assert code == 0, err
-        return json.loads(out)
-
-
-@pytest.fixture
-def bedside(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch,
-            capsys: pytest.CaptureFixture[str]) -> Bedside:
-    monkeypatch.setenv("BEDSIDE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("BEDSIDE_DATABASE_URL", database_url)
-    monkeypatch.setenv("BEDSIDE_SECRET_KEY", Fernet.generate_key().decode())
-    monkeypatch.setenv("BEDSIDE_QUEUE_URL", "")
-    monkeypatch.setenv("COLUMNS", "200")
-    for name in ("BEDSIDE_USER", "BEDSIDE_WORKSPACE"):
-        monkeypatch.delenv(name, raising=False)
-    profile = tmp_path / "practice.toml"
-    profile.write_text(PROFILE)
-    run = Bedside(capsys)
-    code, out, err = run("init", "--practice", str(profile), "--owner", "anita@lakeside.example")
-    assert code == 0, err
-    assert "lakeside-family-medicine" in out
-    return run
 
 
 def test_before_init_the_error_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("BEDSIDE_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("BEDSIDE_DATABASE_URL", raising=False)
-    code, out, err = Bedside(capsys)("queue")
+    code, out, err = Bedside(capsys, tmp_path)("queue")
     assert code == 66 and "bedside init" in err and "Traceback" not in err + out
 
 
@@ -68,7 +25,7 @@ def test_accounts_posts_review_and_queue(bedside: Bedside) -> None:
     code, _, err = bedside("account", "add", "tiktok", "someone")
     assert code == 64 and "not a network bedside knows" in err
     assert bedside("member", "add", "kim@lakeside.example", "--role", "reviewer")[0] == 0
-    [acct] = bedside.json("account", "list")  # type: ignore[misc]
+    [acct] = bedside.json("account", "list")
     assert acct["handle"] == "lakeside" and acct["status"] == "active"
 
     code, out, err = bedside("post", PHI, "--to", "lakeside", "--at", "2030-01-07 09:00")
@@ -78,17 +35,17 @@ def test_accounts_posts_review_and_queue(bedside: Bedside) -> None:
     assert code == 77 and "may not review" in err
     view = bedside.json("--as", "kim@lakeside.example", "approve", "1", "--override", "phi.name",
                         "--override", "phi.date", "--reason", "written authorization on file")
-    assert view["unresolved"] == []  # type: ignore[index]
+    assert view["unresolved"] == []
 
     safe = bedside.json("post", "Flu shots are in: walk in Tuesday 9-12.", "--to", "lakeside",
                         "--at", "2030-01-08 09:00")
-    assert safe["stage"] == "scheduled"  # type: ignore[index]
-    assert safe["scheduled_at"] == "2030-01-08T15:00:00+00:00"  # type: ignore[index]
+    assert safe["stage"] == "scheduled"
+    assert safe["scheduled_at"] == "2030-01-08T15:00:00+00:00"
     queue = bedside.json("queue")
-    assert [(row["post"], row["publication"]["state"]) for row in queue  # type: ignore[union-attr]
+    assert [(row["post"], row["publication"]["state"]) for row in queue
             if "publication" in row] == [(2, "scheduled")]
     audit = bedside.json("audit", "--action", "post.override")
-    assert len(audit) == 2 and all("authorization" in e["reason"] for e in audit)  # type: ignore
+    assert len(audit) == 2 and all("authorization" in e["reason"] for e in audit)
 
 
 def test_bad_times_are_clear(bedside: Bedside) -> None:
@@ -108,7 +65,7 @@ def test_strategy_set_show_and_reject(bedside: Bedside, tmp_path: Path) -> None:
     example = Path(__file__).parents[2] / "examples" / "strategy.toml"
     assert bedside("strategy", "set", str(example))[0] == 0
     shown = bedside.json("strategy", "show")
-    assert shown["max_promotional_share"] <= 0.2  # type: ignore[index]
+    assert shown["max_promotional_share"] <= 0.2
 
 
 CSV = (
@@ -129,8 +86,8 @@ def test_import_export_csv_and_calendar(bedside: Bedside, tmp_path: Path) -> Non
     good = tmp_path / "plan.csv"
     good.write_text(CSV)
     report = bedside.json("import", "csv", str(good), "--to", "lakeside")
-    assert [p["text"][:4] for p in report["scheduled"]] == ["Flu ", "Five"]  # type: ignore
-    [held] = report["blocked"]  # type: ignore[index]
+    assert [p["text"][:4] for p in report["scheduled"]] == ["Flu ", "Five"]
+    [held] = report["blocked"]
     assert held["line"] == 2 and "phi.name" in held["unresolved"]
 
     code, out, _ = bedside("export", "csv")
