@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from bedside.errors import UsageError
-from bedside.services import accounts, plan, publish
+from bedside.networks.base import Network, NetworkContext
+from bedside.networks.registry import get_network
+from bedside.services import accounts, archive, plan, publish, workspaces
 from bedside.services.workspaces import PermissionDenied
 from bedside.strategy import load_strategy
 
-from .conftest import Practice
+from .conftest import PROFILE, Practice
 
 CHICAGO = ZoneInfo("America/Chicago")
 STRATEGY = """
@@ -90,3 +95,50 @@ def test_scheduling_in_quiet_hours_warns(practice: Practice) -> None:
                             now=datetime(2026, 12, 1, tzinfo=UTC))
     assert view.stage == "scheduled"
     assert any("22:30 is in the practice's quiet hours (21:00-07:00)" in w for w in view.warnings)
+
+
+def _history(path: Path, likes: dict[tuple[int, int], int], *, weeks: int = 12,
+             handle: str = "lakeside") -> Path:
+    """An outbox export: a post every week at each (weekday, hour) on Chicago's clock."""
+    start = datetime(2026, 6, 1, tzinfo=CHICAGO)  # a Monday
+    posts = []
+    for w in range(weeks):
+        for (day, hour), count in likes.items():
+            at = (start + timedelta(weeks=w, days=day)).replace(hour=hour)
+            n = len(posts) + 1
+            posts.append({"id": f"outbox:h{n}", "url": f"outbox://{handle}/h{n}",
+                          "published_at": at.astimezone(UTC).isoformat(),
+                          "text": f"Health tip {n}: wash your hands often in flu season.",
+                          "reply_to": None, "metrics": {"likes": count, "replies": 1}})
+    path.write_text(json.dumps({"format": "bedside-outbox-archive", "version": 1,
+                                "handle": handle, "exported_at": "2026-09-01T00:00:00+00:00",
+                                "posts": posts}))
+    return path
+
+
+def test_best_hours_come_from_the_latest_counts_of_the_last_year(practice: Practice,
+                                                                  tmp_path: Path) -> None:
+    p = practice
+
+    def networks(name: str) -> Network:
+        return get_network(name, NetworkContext(data_dir=p.settings.data_dir))
+
+    now = datetime(2026, 9, 1, tzinfo=UTC)
+    assert plan.best_hours(p.store, p.owner, now=now) == []  # no history yet
+    first = _history(tmp_path / "june.json", {(1, 9): 30, (3, 13): 10, (0, 17): 12})
+    june = now - timedelta(days=60)
+    os.utime(first, (june.timestamp(), june.timestamp()))  # the counts' date (archive.py)
+    archive.import_archive(p.store, p.owner, "lakeside", first, networks=networks, now=now)
+    best = plan.best_hours(p.store, p.owner, now=now)
+    assert [(b.label, b.posts) for b in best] == [("Tue 09:00", 12)]
+    # A later export: Thursday's posts were shared widely since; the latest counts decide.
+    later = _history(tmp_path / "july.json", {(1, 9): 30, (3, 13): 90, (0, 17): 12})
+    os.utime(later, (now.timestamp(), now.timestamp()))
+    archive.import_archive(p.store, p.owner, "lakeside", later, networks=networks, now=now)
+    assert plan.best_hours(p.store, p.owner, now=now)[0].label == "Thu 13:00"
+    patel = accounts.find_account(p.store, p.owner, "dr.patel").id
+    assert plan.best_hours(p.store, p.owner, [patel], now=now) == []  # that account's own
+    assert plan.best_hours(p.store, p.owner, now=now + timedelta(days=500)) == []  # too old
+    other = workspaces.init_workspace(p.store, profile_toml=PROFILE.replace("Lakeside", "Hill"),
+                                      owner_email="owner@hill.example")
+    assert plan.best_hours(p.store, other, now=now) == []

@@ -3,9 +3,11 @@ rewrites, saving, scheduling on the practice's clock, roles, CSRF and workspace 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx2 as httpx
@@ -13,7 +15,9 @@ import pytest
 from fastapi.testclient import TestClient
 from web_helpers import EDITOR, OTHER_OWNER, OWNER, REVIEWER, Web, csrf
 
-from bedside.services import accounts, publish
+from bedside.networks.base import NetworkContext
+from bedside.networks.registry import get_network
+from bedside.services import accounts, archive, publish
 
 PATIENT = "Ruth Smith, 92, came in for her flu shot. Flu shots are in for everyone."
 CLEAN = "Flu shots are in. Ask at the front desk about a walk-in appointment."
@@ -362,3 +366,46 @@ def test_the_live_check_counts_images_against_each_networks_maximum(web: Web,
     html = post_form(client, "/compose/check", {"text": CLEAN, "account": [str(bluesky)],
                                                 "image": names}, htmx=True).text
     assert "5 / 4 images" in html and "over the limit" in html
+
+
+def test_best_hours_from_history_fill_the_time_picker(web: Web, tmp_path: Path) -> None:
+    client = web.client_for(EDITOR)
+    assert 'id="best-time"' not in client.get("/compose").text  # no history, no hint
+    start = datetime(2026, 6, 1, tzinfo=ZONE)  # a Monday, within the last year
+    posts = []
+    for week in range(6):
+        for day, hour, likes in ((3, 13, 40), (0, 17, 10), (4, 8, 12)):
+            at = (start + timedelta(weeks=week, days=day)).replace(hour=hour)
+            posts.append({"id": f"outbox:b{len(posts)}", "url": f"outbox://lakeside/b{len(posts)}",
+                          "published_at": at.astimezone(UTC).isoformat(),
+                          "text": "Wash your hands: flu season is here.", "reply_to": None,
+                          "metrics": {"likes": likes}})
+    export = tmp_path / "history.json"
+    export.write_text(json.dumps({"format": "bedside-outbox-archive", "version": 1,
+                                  "handle": "lakeside", "exported_at": start.isoformat(),
+                                  "posts": posts}))
+    archive.import_archive(web.store, web.owner, "lakeside", export,
+                           networks=lambda name: get_network(
+                               name, NetworkContext(data_dir=web.settings.data_dir)))
+    page = client.get("/compose")
+    hint = re.search(r'id="best-time">(.*?)</p>', page.text, re.S)
+    assert hint is not None and ">Thu 13:00</button>" in hint.group(1)
+    assert "Mon 17:00" not in hint.group(1)  # below the account's usual
+    picked = client.get("/compose/best-slot", params={"weekday": 3, "hour": 13,
+                                                      "account": str(outbox_id(web))},
+                        headers={"HX-Request": "true"})
+    value = re.search(r'name="at" type="datetime-local" value="([^"]+)"', picked.text)
+    assert value is not None
+    slot = datetime.strptime(value.group(1), "%Y-%m-%dT%H:%M").replace(tzinfo=ZONE)
+    assert (slot.weekday(), slot.hour, slot.minute) == (3, 13, 0)
+    assert timedelta(0) < slot - datetime.now(ZONE) <= timedelta(days=7, minutes=5)
+    wrong = client.get("/compose/best-slot", params={"weekday": 9, "hour": 13},
+                       headers={"HX-Request": "true"})
+    assert wrong.status_code == 422 and "not a weekday" in wrong.text
+    api = client.get("/api/best-hours", params={"account": outbox_id(web)}).json()
+    assert api["hours"][0] == {"weekday": 3, "hour": 13, "label": "Thu 13:00",
+                               "lift": api["hours"][0]["lift"], "posts": 6}
+    assert api["hours"][0]["lift"] > 1.5
+    stranger = web.client_for(OTHER_OWNER)
+    assert stranger.get("/api/best-hours").json()["hours"] == []
+    assert stranger.get("/api/best-hours", params={"account": outbox_id(web)}).status_code == 404

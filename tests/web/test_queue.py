@@ -3,6 +3,7 @@ per account; roles, isolation and escaping."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -136,3 +137,13 @@ def test_every_page_renders_the_sample_practice(web: Web) -> None:
         page = client.get(path)
         assert page.status_code == 200, path
         assert "outbox:lakeside" not in page.text  # the real practice stays apart
+    # The sample history did best on Tuesday mornings: the composer says so.
+    composer = client.get("/compose")
+    hint = re.search(r'id="best-time">(.*?)</p>', composer.text, re.S)
+    assert hint is not None and re.search(r">Tue 09:00</button>", hint.group(1))
+    best = client.get("/api/best-hours").json()
+    assert best["zone"] == "America/Chicago" and best["hours"][0]["label"] == "Tue 09:00"
+    assert best["hours"][0]["posts"] == 8 and best["hours"][0]["lift"] > 1.2
+    # The blocked sample draft was sent for review: its reviewer has it on the list.
+    waiting = publish.awaiting_review(web.store, demo_owner)
+    assert {p.stage for p in waiting} == {"awaiting sign-off", "blocked"}

@@ -15,15 +15,25 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bedside.best_time import BestHour, Published
+from bedside.best_time import best_hours as rank_hours
 from bedside.errors import UsageError
 from bedside.services import audit
 from bedside.services.accounts import find_account
 from bedside.services.workspaces import Actor
 from bedside.store import Store
-from bedside.store.models import Account, Post, PostTarget, Publication, Strategy, Workspace
+from bedside.store.models import (
+    Account,
+    MetricSnapshot,
+    Post,
+    PostTarget,
+    Publication,
+    Strategy,
+    Workspace,
+)
 from bedside.strategy import Strategy as StrategyDoc
 from bedside.strategy import default_strategy, validate_strategy
 
@@ -31,6 +41,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_SLOTS = tuple((day, time(h)) for day in range(5) for h in (9, 13))
 LEAD = timedelta(minutes=5)  # never offer a slot so close that nobody can review it
 HORIZON_WEEKS = 12
+HISTORY = timedelta(days=365)  # months, not days (mistake 6): a year of posts ranks the hours
 
 
 def get_strategy(store: Store, actor: Actor) -> StrategyDoc:
@@ -143,3 +154,36 @@ def _planned_times(s: Session, account_id: int, start: datetime) -> set[datetime
 def _in_week(taken: set[datetime], candidate: datetime, zone: ZoneInfo) -> int:
     week = candidate.isocalendar()[:2]
     return sum(1 for t in taken if t.astimezone(zone).isocalendar()[:2] == week)
+
+
+def best_hours(store: Store, actor: Actor, account_ids: Sequence[int] = (), *,
+               top: int = 3, now: datetime | None = None) -> list[BestHour]:
+    """The hours (practice clock) when these accounts' posts of the last year did best against
+    their usual engagement (all the workspace's accounts when none are named); empty without
+    enough history. The method is best_time's (../shared/domain/cadence.md)."""
+    since = (now or datetime.now(UTC)) - HISTORY
+    zone = ZoneInfo(get_strategy(store, actor).timezone)
+    latest = (select(MetricSnapshot.publication_id,
+                     func.max(MetricSnapshot.fetched_at).label("fetched_at"))
+              .group_by(MetricSnapshot.publication_id).subquery())
+    query = (
+        select(Publication.id, Publication.account_id, Publication.published_at,
+               MetricSnapshot.likes, MetricSnapshot.replies, MetricSnapshot.reposts,
+               MetricSnapshot.quotes)
+        .join(Account, Account.id == Publication.account_id)
+        .join(latest, latest.c.publication_id == Publication.id)
+        .join(MetricSnapshot, (MetricSnapshot.publication_id == Publication.id)
+              & (MetricSnapshot.fetched_at == latest.c.fetched_at))
+        .where(Account.workspace_id == actor.workspace_id, Publication.state == "published",
+               Publication.published_at >= since)
+        .order_by(MetricSnapshot.id)  # two snapshots of one moment: the one stored last
+    )
+    if account_ids:
+        query = query.where(Publication.account_id.in_(list(account_ids)))
+    posts: dict[int, Published] = {}
+    with store.session() as s:
+        for pid, account_id, at, *counts in s.execute(query):
+            if at is not None and any(c is not None for c in counts):
+                posts[pid] = Published(account_id, at, sum(c or 0 for c in counts))
+    return rank_hours(list(posts.values()), zone, top=top)
+

@@ -3,10 +3,11 @@ for review, schedule (on the practice's clock, or the account's next free slot) 
 
 Pages: GET /compose (new), GET /compose/{id} (the post's current version), POST to either with
 `action` = draft | review | schedule | publish; HTMX fragments: POST /compose/check (the live
-check, debounced by the page), POST /compose/apply (one suggested rewrite), GET /compose/next-slot.
+check, debounced by the page), POST /compose/apply (one suggested rewrite), GET /compose/next-slot,
+GET /compose/best-slot (the time picker filled with one of the best hours from history).
 API twins: POST /api/check, POST /api/posts, GET/PUT /api/posts/{id},
 POST /api/posts/{id}/request-review, POST /api/posts/{id}/schedule,
-POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot.
+POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot, GET /api/best-hours.
 Everything goes through services (publish, plan, accounts); ids are looked up with the actor.
 """
 
@@ -17,11 +18,12 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from bedside.best_time import next_occurrence
 from bedside.errors import BedsideError, UsageError
 from bedside.services import accounts, images, plan, publish, workspaces
 from bedside.services.publish import PostView
@@ -154,6 +156,7 @@ def _page(request: Request, store: Store, actor: Actor, draft: Draft, post: Post
         "networks": sorted({a.network for a in known}),
         "channels": live_check(store, actor, draft), "zone": strategy.timezone,
         "at": at or local_value(post.scheduled_at if post else None, strategy.zone),
+        "best": plan.best_hours(store, actor, draft.accounts),
         "message": message, "error": error,
     }, status_code=status_code)
 
@@ -277,7 +280,22 @@ def next_slot_fragment(request: Request, store: StoreDep, actor: Scheduler) -> R
     zone = plan.get_strategy(store, actor).zone
     at = next_slot(store, actor, chosen)
     return render(request, "_composer_when.html",
-                  {"at": local_value(at, zone), "zone": str(zone)})
+                  {"at": local_value(at, zone), "zone": str(zone),
+                   "best": plan.best_hours(store, actor, chosen)})
+
+
+@router.get("/compose/best-slot", include_in_schema=False)
+def best_slot_fragment(request: Request, store: StoreDep, actor: Scheduler, weekday: int,
+                       hour: int) -> Response:
+    """The time input filled with the next occurrence of one of the best hours."""
+    if not (0 <= weekday <= 6 and 0 <= hour <= 23):
+        raise UsageError("that hour is not a weekday and hour of the week")
+    chosen = [int(v) for v in request.query_params.getlist("account") if v.isdigit()]
+    zone = plan.get_strategy(store, actor).zone
+    at = next_occurrence(weekday, hour, zone, datetime.now(UTC) + plan.LEAD)
+    return render(request, "_composer_when.html",
+                  {"at": local_value(at, zone), "zone": str(zone),
+                   "best": plan.best_hours(store, actor, chosen)})
 
 
 @router.post("/compose/images", include_in_schema=False)
@@ -380,6 +398,16 @@ def api_schedule(store: StoreDep, actor: Scheduler, body: ScheduleIn, post_id: i
 def api_publish_now(store: StoreDep, actor: Scheduler, post_id: int,
                     enqueue: EnqueueDep) -> dict[str, Any]:
     return schedule_at(store, actor, post_id, datetime.now(UTC), enqueue).to_dict()
+
+
+@router.get("/api/best-hours", tags=["composer"])
+def api_best_hours(store: StoreDep, actor: ActorDep,
+                   account: Annotated[list[int] | None, Query()] = None) -> dict[str, Any]:
+    """The hours (practice clock) when these accounts' posts of the last year did best against
+    their usual engagement; empty without enough history."""
+    _api_accounts(store, actor, account or [])
+    return {"zone": plan.get_strategy(store, actor).timezone,
+            "hours": [b.to_dict() for b in plan.best_hours(store, actor, account or [])]}
 
 
 @router.get("/api/posts/{post_id}/next-slot", tags=["composer"])
