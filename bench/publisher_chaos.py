@@ -17,11 +17,7 @@ Target (issue 3): lost 0, duplicated 0.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import signal
-import sqlite3
-import subprocess
 import sys
 import threading
 import time
@@ -29,8 +25,11 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests" / "publisher"))  # chaos.py, shared with the test
 
+from chaos import Worker, kill_at_random, slow_network  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from _publisher import Bench, add_rows, bench_database, start_worker, states, stop_workers  # noqa: E402
@@ -42,25 +41,6 @@ from bedside.store.models import Publication  # noqa: E402
 PROCESSES = 3
 CHAOS_FOR = 60.0
 SETTLE_FOR = 60.0
-
-
-def slow_network(path: Path, stop: threading.Event) -> None:
-    db = sqlite3.connect(path, timeout=10, isolation_level=None)
-    try:
-        while not stop.is_set():
-            db.execute("BEGIN IMMEDIATE")
-            time.sleep(0.03)
-            db.execute("COMMIT")
-            time.sleep(0.03)
-    finally:
-        db.close()
-
-
-def claim_holders(bench: Bench) -> set[int]:
-    with bench.store.session() as s:
-        tokens = s.scalars(select(Publication.claimed_by)
-                           .where(Publication.state == "publishing")).all()
-    return {int(t.split(":")[1]) for t in tokens if t}
 
 
 def unresolved(bench: Bench) -> int:
@@ -82,7 +62,7 @@ def run(backend: str, *, posts: int, seed: int) -> None:
         rng = random.Random(seed)
         spawned = 0
 
-        def spawn() -> tuple[subprocess.Popen[bytes], Path]:
+        def spawn() -> Worker:
             nonlocal spawned
             spawned += 1
             name = f"worker-{spawned}"
@@ -90,29 +70,11 @@ def run(backend: str, *, posts: int, seed: int) -> None:
                                 requeue_after=2.0, level="INFO")
             return proc, bench.workdir / f"{name}.log"
 
-        def ready(w: tuple[subprocess.Popen[bytes], Path]) -> bool:
-            return "threads, queue" in w[1].read_text()
-
         began = time.monotonic()
         workers = [spawn() for _ in range(PROCESSES)]
-        kills = targeted = 0
         try:
-            next_kill = time.monotonic() + rng.uniform(0.3, 0.7)
-            while time.monotonic() - began < CHAOS_FOR and unresolved(bench):
-                time.sleep(0.02)
-                warm = [w for w in workers if ready(w)]
-                if time.monotonic() < next_kill or not warm:
-                    continue
-                holding = [w for w in warm if w[0].pid in claim_holders(bench)]
-                if not holding and time.monotonic() < next_kill + 0.5:
-                    continue
-                victim = rng.choice(holding or warm)
-                os.kill(victim[0].pid, signal.SIGKILL)
-                victim[0].wait()
-                workers.remove(victim)
-                kills, targeted = kills + 1, targeted + bool(holding)
-                workers.append(spawn())
-                next_kill = time.monotonic() + rng.uniform(0.3, 0.7)
+            kills = kill_at_random(workers, spawn, bench.store, rng=rng,
+                                   until=began + CHAOS_FOR, done=lambda: not unresolved(bench))
             chaos = time.monotonic() - began
             stop.set()
             slow.join()
@@ -139,8 +101,8 @@ def run(backend: str, *, posts: int, seed: int) -> None:
         again = sum(1 for *_, attempts in rows if attempts > 1)
         print(f"\n== {backend}: {posts} posts, {PROCESSES} worker processes at a time, "
               f"{spawned} started in all")
-        print(f"kills: {kills} SIGKILLs ({targeted} of a process holding a claim) over "
-              f"{chaos:.1f} s; settled {settled:.1f} s after the start; "
+        print(f"kills: {kills.count} SIGKILLs ({kills.mid_publish} of a process holding a claim)"
+              f" over {chaos:.1f} s; settled {settled:.1f} s after the start; "
               f"{again} posts claimed more than once")
         print(f"published {published}, uncertain {uncertain}, lost {lost}, "
               f"duplicated {duplicated}")

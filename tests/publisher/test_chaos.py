@@ -10,48 +10,21 @@ is allowed by the design, but the outbox can always tell, so here nothing may be
 from __future__ import annotations
 
 import dataclasses
-import os
 import random
 import signal
-import sqlite3
-import subprocess
 import threading
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
-from bedside.store.models import Publication
-
+from .chaos import Worker, kill_at_random, slow_network
 from .conftest import Practice
 from .processes import start_worker, wait_for
 
 POSTS = 150
 PROCESSES = 3
 CHAOS_FOR = 15.0  # seconds of killing at most; the posts are due over the first 6
-
-
-def _slow_network(path: Path, stop: threading.Event) -> None:
-    """Hold the outbox's write lock half the time, so publish calls hang mid-flight."""
-    db = sqlite3.connect(path, timeout=10, isolation_level=None)
-    try:
-        while not stop.is_set():
-            db.execute("BEGIN IMMEDIATE")
-            time.sleep(0.03)
-            db.execute("COMMIT")
-            time.sleep(0.03)
-    finally:
-        db.close()
-
-
-def _claim_holders(p: Practice) -> set[int]:
-    """The pids of the processes holding a claim now (a token is host:pid:random)."""
-    with p.store.session() as s:
-        tokens = s.scalars(select(Publication.claimed_by).where(
-            Publication.state == "publishing")).all()
-    return {int(t.split(":")[1]) for t in tokens if t}
 
 
 def test_killed_workers_lose_nothing_and_send_nothing_twice(practice: Practice,
@@ -67,7 +40,7 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(practice: Practice,
     worker.enqueue(ids, start, settings=settings)
     p.outbox().records()  # create the outbox file, so the slow network can lock it
     stop_slow = threading.Event()
-    slow = threading.Thread(target=_slow_network,
+    slow = threading.Thread(target=slow_network,
                             args=(settings.data_dir / "outbox.sqlite3", stop_slow))
     slow.start()
 
@@ -76,43 +49,20 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(practice: Practice,
     logs.mkdir()
     count = 0
 
-    def spawn() -> tuple[subprocess.Popen[bytes], Path]:
+    def spawn() -> Worker:
         nonlocal count
         count += 1
         log = logs / f"worker-{count}.log"
         return start_worker(settings, log, level="INFO"), log
-
-    def ready(w: tuple[subprocess.Popen[bytes], Path]) -> bool:
-        """Started up: a worker logs its threads and queue once it can take work."""
-        return "threads, queue" in w[1].read_text()
 
     def settled() -> bool:
         states = p.states()
         return states.get("scheduled", 0) + states.get("publishing", 0) == 0
 
     workers = [spawn() for _ in range(PROCESSES)]
-    kills = mid_publish = 0
     try:
-        deadline = time.monotonic() + CHAOS_FOR
-        next_kill = time.monotonic() + rng.uniform(0.3, 0.7)
-        while time.monotonic() < deadline and not settled():
-            time.sleep(0.02)
-            warm = [w for w in workers if ready(w)]
-            if time.monotonic() < next_kill or not warm:
-                continue
-            # Kill a process that holds a claim right now (its token names its pid), or, when
-            # none has for a while, any process wherever it is.
-            holders = _claim_holders(p)
-            holding = [w for w in warm if w[0].pid in holders]
-            if not holding and time.monotonic() < next_kill + 0.5:
-                continue
-            victim = rng.choice(holding or warm)
-            os.kill(victim[0].pid, signal.SIGKILL)
-            victim[0].wait()
-            workers.remove(victim)
-            kills, mid_publish = kills + 1, mid_publish + bool(holding)
-            workers.append(spawn())
-            next_kill = time.monotonic() + rng.uniform(0.3, 0.7)
+        kills = kill_at_random(workers, spawn, p.store, rng=rng,
+                               until=time.monotonic() + CHAOS_FOR, done=settled)
         stop_slow.set()
         slow.join()
         # No more killing: the survivors and their reconciler settle what the dead left.
@@ -132,10 +82,10 @@ def test_killed_workers_lose_nothing_and_send_nothing_twice(practice: Practice,
     assert all(per_key[r.idempotency_key] == 1 for r in rows)  # none lost, none twice
     assert len(records) == POSTS
     assert all(remote[r.idempotency_key] == r.remote_id for r in rows)
-    assert kills >= 5 and mid_publish >= 1
+    assert kills.count >= 5 and kills.mid_publish >= 1
     retried = sum(1 for r in rows if r.attempts > 1)
-    print(f"\n{p.store.dialect}: {kills} kills ({mid_publish} of a process holding a claim), "
-          f"{count} worker processes, {retried} posts claimed more than once, "
+    print(f"\n{p.store.dialect}: {kills.count} kills ({kills.mid_publish} of a process holding a"
+          f" claim), {count} worker processes, {retried} posts claimed more than once, "
           f"all {POSTS} published once")
     for log in logs.iterdir():
         text = log.read_text()
