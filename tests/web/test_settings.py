@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from web_helpers import EDITOR, OTHER_OWNER, OWNER, PASSWORD, REVIEWER, Web, csrf, signin
 
-from bedside.services import accounts, calendar_links, publish
+from bedside.services import accounts, audit, calendar_links, publish
 
 SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
 XSS = '<script>alert("x")</script>'
@@ -215,3 +215,55 @@ def test_settings_routes_are_in_the_openapi_schema(web: Web) -> None:
                  "/api/audit", "/api/calendar-link", "/api/calendar/import", "/api/calendar",
                  "/api/calendar/move", "/api/queue", "/ics/{token}.ics"):
         assert path in paths, path
+
+
+def test_an_owner_changes_a_role_and_removes_a_member(web: Web) -> None:
+    client = web.client_for(OWNER)
+    editor = web.client_for(EDITOR)
+    assert editor.get("/compose").status_code == 200
+    page = client.get("/settings")
+    assert 'action="/settings/members/role"' in page.text and "(you)" in page.text
+    changed = client.post("/settings/members/role", data={
+        "email": EDITOR, "role": "reviewer", "csrf_token": csrf(client)})
+    assert changed.status_code == 200 and f"{EDITOR} is now a reviewer" in changed.text
+    # The next request of the signed-in member already has the new role.
+    assert editor.get("/compose").status_code == 403
+    assert editor.get("/approvals").status_code == 200
+    removed = client.post("/settings/members/remove", data={
+        "email": EDITOR, "csrf_token": csrf(client)})
+    assert removed.status_code == 200 and "no longer a member" in removed.text
+    assert EDITOR not in [m["email"] for m in client.get("/api/members").json()]
+    gone = editor.get("/approvals", follow_redirects=False)  # no practice left for them
+    assert gone.status_code == 303 and gone.headers["location"] == "/setup/practice"
+    with web.store.session() as s:
+        actions = [(e.action, e.detail.get("role")) for e in
+                   audit.entries(s, web.owner.workspace_id, action="member.")]
+    assert ("member.role_changed", "reviewer") in actions
+    assert ("member.removed", "reviewer") in actions
+
+
+def test_the_practice_keeps_an_owner_and_only_owners_change_roles(web: Web) -> None:
+    client = web.client_for(OWNER)
+    token = {"X-CSRF-Token": csrf(client)}
+    alone = client.put("/api/members", json={"email": OWNER, "role": "editor"}, headers=token)
+    assert alone.status_code == 422 and "only owner" in alone.json()["error"]
+    assert client.delete(f"/api/members/{OWNER}", headers=token).status_code == 422
+    made = client.put("/api/members", json={"email": REVIEWER, "role": "owner"}, headers=token)
+    assert made.status_code == 200 and made.json() == {"email": REVIEWER, "role": "owner"}
+    stepped_down = client.put("/api/members", json={"email": OWNER, "role": "editor"},
+                              headers=token)
+    assert stepped_down.status_code == 200  # another owner remains
+    assert client.put("/api/members", json={"email": EDITOR, "role": "reviewer"},
+                      headers=token).status_code == 403  # no longer an owner
+    bad = web.client_for(REVIEWER)
+    bad_token = {"X-CSRF-Token": csrf(bad)}
+    wrong = bad.put("/api/members", json={"email": EDITOR, "role": "boss"}, headers=bad_token)
+    assert wrong.status_code == 422 and "not a role" in wrong.json()["error"]
+    stranger = bad.put("/api/members", json={"email": OTHER_OWNER, "role": "editor"},
+                       headers=bad_token)
+    assert stranger.status_code == 404  # another practice's member is not found here
+    no_csrf = bad.delete(f"/api/members/{EDITOR}")
+    assert no_csrf.status_code == 403
+    assert bad.delete(f"/api/members/{EDITOR}", headers=bad_token).status_code == 204
+    other = web.client_for(OTHER_OWNER)
+    assert [m["role"] for m in other.get("/api/members").json()] == ["owner"]

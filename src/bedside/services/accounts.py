@@ -163,6 +163,17 @@ def network_for(settings: Settings, name: str,
             client.close()
 
 
+def network_names() -> list[str]:
+    """The networks bedside can connect, for a chooser."""
+    return names()
+
+
+def uses_oauth(settings: Settings, network: str) -> bool:
+    """Whether connecting `network` sends the user to the network to authorise bedside."""
+    with network_for(settings, network) as net:
+        return isinstance(net, OAuthNetwork)
+
+
 def connect_account(
     store: Store, settings: Settings, actor: Actor, *, network: str, handle: str,
     secrets: Mapping[str, str], kind: str = "practice", http: httpx.Client | None = None,

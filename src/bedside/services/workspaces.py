@@ -149,6 +149,56 @@ def add_member(store: Store, actor: Actor, email: str, role: str) -> None:
                          member_id=user.id, role=role)
 
 
+def set_role(store: Store, actor: Actor, email: str, role: str) -> None:
+    """Give a member another role; the practice always keeps an owner."""
+    actor.require("manage", "change members' roles")
+    if role not in ROLES:
+        raise UsageError(f"{role!r} is not a role; use one of {', '.join(ROLES)}")
+    with store.session() as s:
+        member = _membership(s, actor, email)
+        if member.role == role:
+            return
+        if member.role == "owner":
+            _keep_an_owner(s, actor, member)
+        audit.record(s, actor.workspace_id, "member.role_changed", actor_id=actor.user_id,
+                     member_id=member.user_id, role=role, previous=member.role)
+        member.role = role
+
+
+def remove_member(store: Store, actor: Actor, email: str) -> None:
+    """Take a member out of this practice (their sign-in stays for other practices); what they
+    wrote, approved and did stays, and the audit log keeps their name."""
+    actor.require("manage", "remove members")
+    with store.session() as s:
+        member = _membership(s, actor, email)
+        if member.role == "owner":
+            _keep_an_owner(s, actor, member)
+        audit.record(s, actor.workspace_id, "member.removed", actor_id=actor.user_id,
+                     member_id=member.user_id, role=member.role)
+        s.delete(member)
+
+
+def _membership(s: Session, actor: Actor, email: str) -> Membership:
+    found = s.scalar(select(Membership).join(User, User.id == Membership.user_id).where(
+        Membership.workspace_id == actor.workspace_id,
+        User.email == email.strip().lower()))
+    if found is None:
+        raise NotFound(f"{email.strip()} is not a member of this practice")
+    return found
+
+
+def _keep_an_owner(s: Session, actor: Actor, leaving: Membership) -> None:
+    # The owners' rows locked in one order (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
+    # serialises writers), so two owners demoting each other at once cannot both succeed: the
+    # second re-reads after the first commits and finds one owner left.
+    owners = s.scalars(select(Membership.id).where(
+        Membership.workspace_id == actor.workspace_id, Membership.role == "owner")
+        .order_by(Membership.id).with_for_update()).all()
+    if len(owners) <= 1:
+        raise UsageError(f"{leaving.user.email} is the practice's only owner; "
+                         "make another member an owner first")
+
+
 def members(store: Store, actor: Actor) -> list[tuple[str, str]]:
     with store.session() as s:
         rows = s.scalars(select(Membership).where(Membership.workspace_id == actor.workspace_id))

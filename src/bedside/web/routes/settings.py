@@ -19,8 +19,6 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from bedside.bulk_csv import BulkImportError
 from bedside.errors import UsageError
-from bedside.networks.base import OAuthNetwork
-from bedside.networks.registry import names
 from bedside.services import accounts, agenda, audit, calendar, calendar_links, users, workspaces
 from bedside.services.workspaces import Actor, NotFound
 from bedside.settings import Settings
@@ -48,8 +46,7 @@ def _account(store: Store, actor: Actor, account_id: int) -> accounts.AccountVie
 
 
 def is_oauth(settings: Settings, network: str) -> bool:
-    with accounts.network_for(settings, network) as net:
-        return isinstance(net, OAuthNetwork)
+    return accounts.uses_oauth(settings, network)
 
 
 def feed_url(request: Request, token: str) -> str:
@@ -62,7 +59,8 @@ def settings_context(request: Request, store: Store, actor: Actor) -> dict[str, 
         "title": "Settings", "nav": "settings",
         "accounts": accounts.list_accounts(store, actor),
         "members": workspaces.members(store, actor),
-        "roles": ("owner", "editor", "reviewer"), "networks": names(),
+        "roles": tuple(workspaces.PERMISSIONS), "networks": accounts.network_names(),
+        "me": actor.email,
         "link": calendar_links.link_info(store, actor), "new_link": None,
         "flash": flash, "zone": ZoneInfo(agenda.practice_zone(store, actor)),
     }
@@ -109,8 +107,9 @@ def _connect(request: Request, store: Store, settings: Settings, actor: Actor, n
              handle: str, kind: str,
              app_password: str) -> accounts.AccountView | accounts.OAuthStart:
     network = network.strip().lower()
-    if network not in names():
-        raise UsageError(f"{network!r} is not a network bedside knows ({', '.join(names())})")
+    known = accounts.network_names()
+    if network not in known:
+        raise UsageError(f"{network!r} is not a network bedside knows ({', '.join(known)})")
     if is_oauth(settings, network) and not app_password:
         return accounts.start_oauth(store, settings, actor, network=network, handle=handle,
                                     kind=kind,
@@ -139,6 +138,22 @@ def add_member(request: Request, store: StoreDep, actor: Manager,
     added = _add_member(store, actor, email, role, password)
     _flash(request, f"{added} can now sign in as {role}." if password
            else f"{added} is a {role}; give them a password to sign in.")
+    return RedirectResponse("/settings#members", status_code=303)
+
+
+@router.post("/settings/members/role", include_in_schema=False)
+def change_role(request: Request, store: StoreDep, actor: Manager,
+                email: Annotated[str, Form()], role: Annotated[str, Form()]) -> Response:
+    workspaces.set_role(store, actor, email, role)
+    _flash(request, f"{email} is now {'an' if role[0] in 'aeiou' else 'a'} {role}.")
+    return RedirectResponse("/settings#members", status_code=303)
+
+
+@router.post("/settings/members/remove", include_in_schema=False)
+def remove_member(request: Request, store: StoreDep, actor: Manager,
+                  email: Annotated[str, Form()]) -> Response:
+    workspaces.remove_member(store, actor, email)
+    _flash(request, f"{email} is no longer a member of this practice.")
     return RedirectResponse("/settings#members", status_code=303)
 
 
@@ -331,6 +346,24 @@ def members_api(store: StoreDep, actor: ActorDep) -> JSONResponse:
 def add_member_api(store: StoreDep, actor: Manager, body: MemberRequest) -> JSONResponse:
     email = _add_member(store, actor, body.email, body.role, body.password)
     return JSONResponse({"email": email, "role": body.role}, status_code=201)
+
+
+class RoleRequest(BaseModel):
+    email: str
+    role: str
+
+
+@router.put("/api/members", tags=["members"])
+def set_role_api(store: StoreDep, actor: Manager, body: RoleRequest) -> JSONResponse:
+    """Give an existing member another role (the practice always keeps an owner)."""
+    workspaces.set_role(store, actor, body.email, body.role)
+    return JSONResponse({"email": body.email.strip().lower(), "role": body.role})
+
+
+@router.delete("/api/members/{email}", tags=["members"], status_code=204)
+def remove_member_api(store: StoreDep, actor: Manager, email: str) -> Response:
+    workspaces.remove_member(store, actor, email)
+    return Response(status_code=204)
 
 
 @router.get("/api/audit", tags=["audit"])
