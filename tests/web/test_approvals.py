@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from web_helpers import EDITOR, OTHER_OWNER, OWNER, PASSWORD, REVIEWER, Web, csrf
@@ -52,6 +53,10 @@ def test_the_reviewer_sees_waiting_and_blocked_posts_with_findings(signoff: Web)
     assert page.status_code == 200
     assert f'id="post-{waiting.id}"' in page.text and f'id="post-{stopped.id}"' in page.text
     assert "awaiting sign-off" in page.text
+    assert waiting.scheduled_at is not None  # shown on the practice's clock, not in UTC
+    local = waiting.scheduled_at.astimezone(ZoneInfo("America/Chicago"))
+    assert f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}</time>" in page.text
+    assert "review requested by its author" in page.text  # the blocked draft was sent
     assert re.search(r'<mark class="finding block" title="[^"]*phi\.name[^"]*">Ruth Smith</mark>',
                      page.text)
     assert "Rule source: HIPAA" in page.text

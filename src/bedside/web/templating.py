@@ -7,8 +7,10 @@ active navigation entry.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
@@ -28,6 +30,17 @@ _env = jinja2.Environment(
     lstrip_blocks=True,
 )
 templates = Jinja2Templates(env=_env)
+
+
+def on_clock(at: datetime | None, zone: ZoneInfo) -> str:
+    """A moment as the practice reads it: "Tue 1 Dec 2026, 09:00 CST"."""
+    if at is None:
+        return ""
+    local = at.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M} {local.tzname()}"
+
+
+_env.filters["on_clock"] = on_clock
 
 
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,

@@ -10,13 +10,14 @@ API: GET /api/approvals, POST /api/posts/{id}/approve|reject|override.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
 from bedside.errors import UsageError
-from bedside.services import publish
+from bedside.services import agenda, publish
 from bedside.services.publish import PostView
 from bedside.services.workspaces import Actor
 from bedside.store import Store
@@ -54,6 +55,7 @@ def _page(request: Request, store: Store, actor: Actor, *, message: str | None =
     posts = publish.awaiting_review(store, actor)
     return render(request, "approvals.html", {
         "title": "Approvals", "nav": "approvals", "message": message, "error": error,
+        "zone": ZoneInfo(agenda.practice_zone(store, actor)),
         "items": [{"post": p, "channels": _findings_by_channel(p),
                    "blocking": sorted({f.rule for f in p.findings if f.severity == "block"})}
                   for p in posts]}, status_code=status_code)
