@@ -208,3 +208,21 @@ def test_a_crowded_view_shows_the_first_posts_and_counts_them_all(
     assert (data["promotional"]["promotional"], data["promotional"]["total"]) == (1, 2)
     page = client.get(f"/calendar?view=week&day={at.date().isoformat()}").text
     assert "Showing the first 1 posts of this week" in page
+
+
+def test_a_crowded_day_in_the_month_links_to_its_week(web: Web,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from bedside.web.routes import calendar as calendar_routes
+
+    monkeypatch.setattr(calendar_routes, "DAY_LIMIT", 2)
+    at = _at(4, hour=8)
+    posts = [_scheduled(web, f"Tip {n}: {SAFE}", at + timedelta(minutes=20 * n))
+             for n in range(5)]
+    client = web.client_for(OWNER)
+    month = client.get(f"/calendar?view=month&day={at.date().isoformat()}").text
+    assert f'data-post="{posts[0].id}"' in month and f'data-post="{posts[1].id}"' in month
+    assert all(f'data-post="{p.id}"' not in month for p in posts[2:])
+    more = f'href="/calendar?view=week&day={at.date().isoformat()}">+3 more on '
+    assert more in month
+    week = client.get(f"/calendar?view=week&day={at.date().isoformat()}").text
+    assert all(f'data-post="{p.id}"' in week for p in posts)  # the week shows them all

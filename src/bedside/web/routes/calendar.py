@@ -37,6 +37,7 @@ HOURS = range(7, 21)
 # More posts than a page can usefully show: the first ones are shown, with a note to narrow the
 # view (one account, a week). Keeps the page fast with a busy history.
 MAX_ENTRIES = 500  # the week view's rows; posts outside them go in the first or last row
+DAY_LIMIT = 6  # cards in one month-view day; the rest are a link to that day's week
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def page_context(request: Request, store: Any, actor: Actor, view: str, day: str
             "months": [o for o in data["observances"] if o.kind == "month"],
             "colours": colours(data["accounts"]), "bar": gauge_svg(data["gauge"]),
             "today": datetime.now(zone).date(), "can_move": actor.can("schedule"),
-            "warnings": []}
+            "warnings": [], "day_limit": DAY_LIMIT}
 
 
 @router.get("/calendar", include_in_schema=False)
