@@ -3,11 +3,16 @@
 PostgreSQL is the machine's server (BEDSIDE_TEST_POSTGRES_URL, default 127.0.0.1:5432/test, trust
 auth). Each test gets its own schema, dropped afterwards. If the server is down the tests fail
 loudly: nothing is skipped silently.
+
+It also makes tests/networks/replay.py (recorded HTTP exchanges) importable as `replay` from any
+test (`from replay import load`): pytest's importlib mode does not put test folders on the path.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +28,13 @@ POSTGRES_URL = normalise_database_url(
     os.environ.get("BEDSIDE_TEST_POSTGRES_URL", "postgresql://127.0.0.1:5432/test")
 )
 BACKENDS = ["sqlite", "postgresql"]
+
+if "replay" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        "replay", Path(__file__).parent / "networks" / "replay.py")
+    assert _spec is not None and _spec.loader is not None
+    sys.modules["replay"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["replay"])
 
 
 @pytest.fixture(params=BACKENDS)

@@ -3,7 +3,6 @@ backends. Credentials must be sealed in the database and absent from every log l
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import stat
@@ -16,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from replay import load
 from sqlalchemy import select
 
 from bedside.errors import UsageError
@@ -32,19 +32,6 @@ SECRETS = ("acc-2YotnFZFEjr1zCsicMWpAA", "ref-tGzv3JOkF0XG5Qx2TlKWIA", "acc-NEW8
            "ref-NEWrotated4JYkL0sO", "t-hunter2-token", "app-secret")
 
 
-def _replay_module() -> Any:
-    """tests/networks/replay.py, loaded once under the name its conftest uses."""
-    if "replay" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("replay", HERE.parent / "networks" /
-                                                      "replay.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["replay"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["replay"]
-
-
-load = _replay_module().load
 
 
 @pytest.fixture(autouse=True)
