@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate, compress, product
+from itertools import product
 from typing import Any
 
 try:  # the stdlib regex parser: private, so fall back to plain regexes if it ever changes
@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover
 
 _LIMIT = 20_000  # most strings one pattern may expand to (the trie shares their prefixes)
 _WORD = re.compile(r"[a-z0-9]+")
-_RUNS = re.compile(r"[a-z0-9]+|[^a-z0-9]+")  # words and the gaps between them, in turn
+_NEXT = re.compile(r"[^a-z0-9]*([a-z0-9]+)")  # the next word, past any gap
 # A whole word of any letters (\w+) or digits (\d+) inside a phrase: a wildcard in the trie.
 ANY_WORD, ANY_NUMBER = "\x01", "\x02"
 _TOKEN = re.compile(r"[a-z0-9]+|[\x01\x02]")
@@ -110,6 +110,25 @@ def expand(pattern: str) -> set[str] | None:
     return phrases
 
 
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words` factored by prefix (one branch tried per character)."""
+    root: dict[str, Any] = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(root)
+
+
 def words_of(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) for each run of lower-case letters or digits."""
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -139,6 +158,7 @@ class CueSet:
     kinds: tuple[str, ...]
     trie: dict[str, Node]  # first word -> its node
     rest: re.Pattern[str] | None
+    firsts: re.Pattern[str]  # the trie's first words, as whole words
 
     @classmethod
     def build(cls, lists: dict[str, list[str]]) -> CueSet:
@@ -160,41 +180,36 @@ class CueSet:
             if rest:
                 groups.append(f"(?P<k{k}>" + "|".join(f"(?:{p})" for p in rest) + ")")
         body = r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])"
+        firsts = "(?<![a-z0-9])(?:" + _alternation(trie) + ")(?![a-z0-9])" if trie else "(?!)"
         return cls(kinds, {w: _freeze(c) for w, c in trie.items()},
-                   re.compile(body) if groups else None)
+                   re.compile(body) if groups else None, re.compile(firsts))
 
     def find(self, text: str, at: list[int] | None = None) -> dict[str, list[tuple[int, int]]]:
         """Spans of `text` for each cue list (lists with no match are absent). `at`, when
         given, holds every word start where `rest` can match (heads.py): it is tried there."""
         found: dict[str, list[tuple[int, int]]] = {}
         kinds = self.kinds
-        runs = _RUNS.findall(text)  # in C: words and their offsets without a loop in Python
-        lead = 0 if runs and _WORD.match(runs[0]) else 1  # the first run is a gap
-        words = runs[lead::2]
         trie = self.trie
-        ends: list[tuple[int, int, int]] = []  # (first word, kind, last word) of each phrase
-        n = len(words)
-        # the words that start a phrase, found in C (no Python loop over every word)
-        for i in compress(range(n), map(trie.__contains__, words)):
-            node = trie[words[i]]
+        ends: list[tuple[int, int, int]] = []  # (start, kind, end) of each phrase
+        # The words that start a phrase, found in C: a post has few, and only they are read.
+        for m in self.firsts.finditer(text):
+            start, end = m.span()
+            node = trie[m.group()]
             done, children, any_word, any_number = node
-            j = i + 1
-            if j >= n or (words[j] not in children and any_word is None and (
-                    any_number is None or not words[j].isdigit())):
+            if not children and any_word is None and any_number is None:
                 if done:  # most phrases are one word: no walk
-                    ends += [(i, kind, i) for kind in done]
+                    ends += [(start, kind, end) for kind in done]
                 continue
-            last: dict[int, int] = {}  # kind -> last word of its longest phrase from word i
-            frontier = [node]  # the nodes reached after word j, all phrases at once
-            j = i
+            last: dict[int, int] = {}  # kind -> end of its longest phrase from this word
+            frontier = [node]  # the nodes reached after the word ending at `end`
             while frontier:
-                j += 1
-                word = words[j] if j < n else None
+                nxt = _NEXT.match(text, end)
+                word = nxt.group(1) if nxt is not None else None
                 reached: list[Node] = []
                 for done, children, any_word, any_number in frontier:
                     if done:
                         for kind in done:
-                            last[kind] = j - 1  # j only grows: the last one is the longest
+                            last[kind] = end  # `end` only grows: the last one is the longest
                     if word is not None:
                         child = children.get(word)
                         if child is not None:
@@ -204,12 +219,11 @@ class CueSet:
                         if any_number is not None and word.isdigit():
                             reached.append(any_number)
                 frontier = reached
-            ends += [(i, kind, j) for kind, j in last.items()]
-        if ends:  # word k spans bounds[lead + 2k] to bounds[lead + 2k + 1]
-            bounds = list(accumulate(map(len, runs), initial=0))
-            for i, kind, j in ends:
-                found.setdefault(kinds[kind], []).append(
-                    (bounds[lead + 2 * i], bounds[lead + 2 * j + 1]))
+                if nxt is not None:
+                    end = nxt.end()
+            ends += [(start, kind, e) for kind, e in last.items()]
+        for start, kind, end in ends:
+            found.setdefault(kinds[kind], []).append((start, end))
         if self.rest is not None:
             for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
                 name = kinds[int(str(m.lastgroup)[1:])]
