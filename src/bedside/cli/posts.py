@@ -70,10 +70,13 @@ def render(env: Env, post: PostView) -> None:
 @click.option("--link", help="A link to publish with the post.")
 @click.option("--edit", "edit_id", type=int, metavar="POST",
               help="Save TEXT as a new version of an existing post instead.")
+@click.option("--review", "ask_review", is_flag=True,
+              help="Ask a reviewer to sign off; the post waits for their answer.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_env
 def post(env: Env, text: str | None, to: tuple[str, ...], at: str | None, slot: bool,
-         variants: tuple[str, ...], link: str | None, edit_id: int | None, as_json: bool) -> None:
+         variants: tuple[str, ...], link: str | None, edit_id: int | None, ask_review: bool,
+         as_json: bool) -> None:
     """Compose a post (TEXT, or - for standard input), see the guard's findings, schedule it."""
     if text is None or text == "-":
         if sys.stdin.isatty() and text is None:
@@ -94,6 +97,8 @@ def post(env: Env, text: str | None, to: tuple[str, ...], at: str | None, slot: 
                               link=link, to=to or None, enqueue=enqueue)
     else:
         view = publish.compose(env.store, actor, text, to=to, variants=own, link=link)
+    if ask_review and not view.review_requested:
+        view = publish.request_review(env.store, actor, view.id)  # before any time is set
     when = None
     if slot:
         if not view.targets:

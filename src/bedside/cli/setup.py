@@ -62,6 +62,25 @@ def member_add(env: Env, email: str, role: str) -> None:
     env.console.print(f"{email.strip().lower()} is now {role}")
 
 
+@member.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["owner", "editor", "reviewer"]))
+@pass_env
+def member_role(env: Env, email: str, role: str) -> None:
+    """Give a member another role (the practice always keeps an owner)."""
+    workspaces.set_role(env.store, env.actor(), email, role)
+    env.console.print(f"{email.strip().lower()} is now {role}")
+
+
+@member.command("remove")
+@click.argument("email")
+@pass_env
+def member_remove(env: Env, email: str) -> None:
+    """Take a member out of the practice (what they did stays in the audit log)."""
+    workspaces.remove_member(env.store, env.actor(), email)
+    env.console.print(f"{email.strip().lower()} is no longer a member")
+
+
 @member.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_env
