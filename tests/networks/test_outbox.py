@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-import bedside.networks.outbox as outbox_module
+import bedside.networks.outbox_store as outbox_store
 from bedside.errors import BedsideError, UsageError
 from bedside.networks import (
     AccountRef,
@@ -160,7 +160,7 @@ def test_a_file_locked_past_the_busy_timeout_is_a_transient_error(
     outbox: OutboxNetwork, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     outbox.publish(ACCOUNT, post(), idempotency_key="k1")
-    monkeypatch.setattr(outbox_module, "BUSY_MS", 50)
+    monkeypatch.setattr(outbox_store, "BUSY_MS", 50)
     with closing(sqlite3.connect(data_dir / "outbox.sqlite3", isolation_level=None)) as other:
         other.execute("BEGIN IMMEDIATE")  # another process in the middle of a publication
         with pytest.raises(TransientError, match="unavailable") as caught:

@@ -1,11 +1,12 @@
 """The outbox: a real local network that keeps every post it is sent, for dry runs, demos, tests.
 
 It honours the contract of a real connector. Posts go to `<data_dir>/outbox.sqlite3` (SQLite in
-WAL mode, readable by its owner only: posts may hold patient data). One transaction, an
-INSERT … ON CONFLICT DO NOTHING on the unique (handle, idempotency_key) and a SELECT, is the
-publication: a process killed before its commit published nothing, one killed after it published
-exactly once, and a second publish with the same key returns the first record, as Mastodon does
-with its Idempotency-Key header. Several processes may publish at once.
+WAL mode, readable by its owner only: posts may hold patient data; the file, its tables and rows
+are networks.outbox_store). One transaction, an INSERT … ON CONFLICT DO NOTHING on the unique
+(handle, idempotency_key) and a SELECT, is the publication: a process killed before its commit
+published nothing, one killed after it published exactly once, and a second publish with the same
+key returns the first record, as Mastodon does with its Idempotency-Key header. Several processes
+may publish at once.
 
 A key stays used after its post is deleted: `publish` and `find` still return that publication,
 so the reconciler never publishes again a post that someone took down.
@@ -29,22 +30,16 @@ The rate-limit knob applies to every call on the account; `reject` to publish an
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
-import os
-import re
-import sqlite3
-import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager, suppress
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, get_args
 
 from bedside.errors import UsageError
+from bedside.networks import outbox_store
 from bedside.networks.base import (
     AccountMetrics,
     AccountRef,
@@ -64,6 +59,7 @@ from bedside.networks.base import (
     Published,
     TransientError,
 )
+from bedside.networks.outbox_store import OutboxFile, OutboxRecord, RecordedImage
 
 __all__ = [
     "OUTBOX_LIMITS",
@@ -81,73 +77,7 @@ OUTBOX_LIMITS = Limits(
     name="Outbox", max_length=5000, unit="characters", max_images=4, alt_text_max=1500,
     bio_max=500, display_name_max=50, source="bedside.networks.outbox",
 )
-BUSY_MS = 10_000  # how long a writer waits for another process's transaction
-_REMOTE_ID = re.compile(r"outbox:([1-9][0-9]*)")
 _KINDS: tuple[str, ...] = get_args(InteractionKind)
-_SCHEMA = (
-    """CREATE TABLE IF NOT EXISTS posts (
-        n               INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, even after a delete
-        handle          TEXT NOT NULL,
-        idempotency_key TEXT NOT NULL,
-        text            TEXT NOT NULL,
-        link            TEXT,
-        reply_to        TEXT,
-        images          TEXT NOT NULL,   -- JSON: [{"mime", "alt", "size", "sha256"}]
-        published_at    TEXT NOT NULL,   -- ISO 8601, UTC
-        deleted_at      TEXT
-    )""",
-    "CREATE UNIQUE INDEX IF NOT EXISTS posts_handle_key ON posts (handle, idempotency_key)",
-    """CREATE TABLE IF NOT EXISTS interactions (
-        n               INTEGER PRIMARY KEY AUTOINCREMENT,
-        handle          TEXT NOT NULL,   -- our account, the one spoken to
-        kind            TEXT NOT NULL,
-        author_handle   TEXT NOT NULL,
-        author_name     TEXT NOT NULL,
-        text            TEXT NOT NULL,
-        created_at      TEXT NOT NULL,   -- ISO 8601, UTC
-        in_reply_to     TEXT,
-        rating          INTEGER
-    )""",
-    "CREATE INDEX IF NOT EXISTS interactions_handle ON interactions (handle, created_at)",
-    """CREATE TABLE IF NOT EXISTS profiles (
-        handle          TEXT PRIMARY KEY,
-        display_name    TEXT NOT NULL,
-        bio             TEXT NOT NULL,
-        avatar          TEXT,            -- JSON: {"mime", "alt", "size", "sha256"}
-        updated_at      TEXT NOT NULL
-    )""",
-)
-_COLUMNS = "n, handle, idempotency_key, text, link, reply_to, images, published_at, deleted_at"
-
-
-@dataclass(frozen=True, slots=True)
-class RecordedImage:
-    """What the outbox keeps of an image: its type, alt text, size and SHA-256."""
-
-    mime: str
-    alt: str = field(repr=False)
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxRecord:
-    """One post as the outbox holds it."""
-
-    remote_id: str
-    url: str
-    handle: str
-    idempotency_key: str
-    text: str = field(repr=False)
-    link: str | None
-    reply_to: str | None
-    images: tuple[RecordedImage, ...]
-    published_at: datetime
-    deleted_at: datetime | None
-
-    @property
-    def published(self) -> Published:
-        return Published(self.remote_id, self.url, self.published_at)
 
 
 class OutboxNetwork:
@@ -157,8 +87,8 @@ class OutboxNetwork:
     limits = OUTBOX_LIMITS
 
     def __init__(self, context: NetworkContext) -> None:
-        self.path = context.data_dir / "outbox.sqlite3"
-        self._ready = False
+        self.file = OutboxFile(context.data_dir / "outbox.sqlite3")
+        self.path = self.file.path
 
     def publish(
         self, account: AccountRef, post: OutgoingPost, *, idempotency_key: str
@@ -175,17 +105,17 @@ class OutboxNetwork:
         reason = rejection(post, self.limits)
         if reason is not None:
             raise PermanentError(f"content rejected: {reason}")
-        images = json.dumps([_recorded(image) for image in post.images])
+        images = json.dumps([outbox_store.recorded(image) for image in post.images])
         now = datetime.now(UTC).isoformat()
-        with self._connection(write=True) as db:
+        with self.file.connection(write=True) as db:
             db.execute(
                 "INSERT INTO posts (handle, idempotency_key, text, link, reply_to, images,"
                 " published_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (handle, idempotency_key) DO NOTHING",
                 (account.handle, idempotency_key, post.text, post.link, post.reply_to, images, now),
             )
-            row = _select_key(db, account.handle, idempotency_key)
-        record = _record(row)
+            row = outbox_store.select_key(db, account.handle, idempotency_key)
+        record = outbox_store.record(row)
         log.debug(
             "outbox: %s holds %s for key %s (%d chars, %d images)",
             record.handle, record.remote_id, idempotency_key, len(post.text), len(post.images),
@@ -202,16 +132,16 @@ class OutboxNetwork:
         _require_key(idempotency_key)
         if _flag(account.options, "cannot_tell"):
             raise CannotTell("The outbox cannot tell whether this post exists (simulated).")
-        with self._connection() as db:
-            row = _select_key(db, account.handle, idempotency_key)
-        return None if row is None else _record(row).published
+        with self.file.connection() as db:
+            row = outbox_store.select_key(db, account.handle, idempotency_key)
+        return None if row is None else outbox_store.record(row).published
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Mark the post deleted; a post already deleted or unknown to this handle is gone."""
-        match = _REMOTE_ID.fullmatch(remote_id)
+        match = outbox_store.REMOTE_ID.fullmatch(remote_id)
         if match is None:
             raise PermanentError(f"{remote_id!r} is not an outbox post id (outbox:<number>).")
-        with self._connection(write=True) as db:
+        with self.file.connection(write=True) as db:
             db.execute(
                 "UPDATE posts SET deleted_at = ? WHERE n = ? AND handle = ? AND deleted_at IS NULL",
                 (datetime.now(UTC).isoformat(), int(match[1]), account.handle),
@@ -247,18 +177,17 @@ class OutboxNetwork:
         if not author_handle.strip():
             raise UsageError("An interaction needs its author's handle.")
         when = (created_at or datetime.now(UTC)).astimezone(UTC).isoformat()
-        with self._connection(write=True) as db:
-            if in_reply_to is not None and not _owns(db, handle, in_reply_to):
+        with self.file.connection(write=True) as db:
+            if in_reply_to is not None and not outbox_store.owns(db, handle, in_reply_to):
                 raise UsageError(f"{in_reply_to!r} is not a post of outbox account {handle!r}.")
             cursor = db.execute(
                 "INSERT INTO interactions (handle, kind, author_handle, author_name, text,"
                 " created_at, in_reply_to, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (handle, kind, author_handle, author_name, text, when, in_reply_to, rating),
             )
-            row = db.execute(
-                f"SELECT {_INTERACTION} FROM interactions WHERE n = ?", (cursor.lastrowid,)
-            ).fetchone()
-        interaction = _interaction(row)
+            row = db.execute(f"SELECT {outbox_store.INTERACTION} FROM interactions WHERE n = ?",
+                             (cursor.lastrowid,)).fetchone()
+        interaction = outbox_store.interaction(row)
         log.debug("outbox: %s received %s %s (%d chars)",
                   handle, kind, interaction.remote_id, len(text))
         return interaction
@@ -269,13 +198,13 @@ class OutboxNetwork:
         """What was received for the account after `since` (all when None), oldest first."""
         _throttle(account.options)
         after = "" if since is None else since.astimezone(UTC).isoformat()
-        with self._connection() as db:
+        with self.file.connection() as db:
             rows = db.execute(
-                f"SELECT {_INTERACTION} FROM interactions WHERE handle = ? AND created_at > ?"
-                " ORDER BY created_at, n",
+                f"SELECT {outbox_store.INTERACTION} FROM interactions"
+                " WHERE handle = ? AND created_at > ? ORDER BY created_at, n",
                 (account.handle, after),
             ).fetchall()
-        return [_interaction(row) for row in rows]
+        return [outbox_store.interaction(row) for row in rows]
 
     def fetch_metrics(
         self, account: AccountRef, remote_ids: Sequence[str]
@@ -284,9 +213,9 @@ class OutboxNetwork:
         _throttle(account.options)
         now = datetime.now(UTC)
         found = []
-        with self._connection() as db:
+        with self.file.connection() as db:
             for remote_id in remote_ids:
-                if not _owns(db, account.handle, remote_id, alive=True):
+                if not outbox_store.owns(db, account.handle, remote_id, alive=True):
                     continue
                 counts = dict(db.execute(
                     "SELECT kind, count(*) FROM interactions WHERE handle = ? AND in_reply_to = ?"
@@ -301,7 +230,7 @@ class OutboxNetwork:
     def account_metrics(self, account: AccountRef) -> AccountMetrics:
         """The posts the account has up; nobody follows a local file, nor does it follow."""
         _throttle(account.options)
-        with self._connection() as db:
+        with self.file.connection() as db:
             (posts,) = db.execute(
                 "SELECT count(*) FROM posts WHERE handle = ? AND deleted_at IS NULL",
                 (account.handle,),
@@ -316,12 +245,12 @@ class OutboxNetwork:
     def get_profile(self, account: AccountRef) -> Profile:
         """The stored profile; a handle never updated has an empty one."""
         _throttle(account.options)
-        with self._connection() as db:
+        with self.file.connection() as db:
             row = db.execute(
                 "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?",
                 (account.handle,),
             ).fetchone()
-        return _profile(account.handle, row)
+        return outbox_store.profile(account.handle, row)
 
     def update_profile(
         self,
@@ -343,9 +272,9 @@ class OutboxNetwork:
                     f"profile rejected: the {what} has {len(value):,} characters,"
                     f" more than the {most:,} accepted"
                 )
-        picture = None if avatar is None else json.dumps(_recorded(avatar))
+        picture = None if avatar is None else json.dumps(outbox_store.recorded(avatar))
         now = datetime.now(UTC).isoformat()
-        with self._connection(write=True) as db:
+        with self.file.connection(write=True) as db:
             db.execute(
                 "INSERT INTO profiles (handle, display_name, bio, avatar, updated_at)"
                 " VALUES (?, '', '', NULL, ?) ON CONFLICT (handle) DO NOTHING",
@@ -361,7 +290,7 @@ class OutboxNetwork:
                 "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?",
                 (account.handle,),
             ).fetchone()
-        return _profile(account.handle, row)
+        return outbox_store.profile(account.handle, row)
 
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         """Posts from an outbox export (`export_archive`); ArchiveError names file and post."""
@@ -382,65 +311,11 @@ class OutboxNetwork:
     def records(self, handle: str | None = None) -> list[OutboxRecord]:
         """Return every post the outbox holds (only `handle`'s when given), oldest first."""
         where, args = ("WHERE handle = ?", (handle,)) if handle is not None else ("", ())
-        with self._connection() as db:
-            rows = db.execute(f"SELECT {_COLUMNS} FROM posts {where} ORDER BY n", args).fetchall()
-        return [_record(row) for row in rows]
+        with self.file.connection() as db:
+            rows = db.execute(f"SELECT {outbox_store.COLUMNS} FROM posts {where} ORDER BY n",
+                              args).fetchall()
+        return [outbox_store.record(row) for row in rows]
 
-    @contextmanager
-    def _connection(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        """Yield a connection, in one write transaction when `write` (committed on success)."""
-        try:
-            db = self._connect()
-            try:
-                if write:  # IMMEDIATE: take the write lock now, so the busy timeout applies
-                    db.execute("BEGIN IMMEDIATE")
-                yield db
-                if write:
-                    db.execute("COMMIT")
-            finally:
-                db.close()  # without a COMMIT, closing rolls the transaction back
-        except sqlite3.OperationalError as exc:  # locked past the timeout, disk full, unreadable
-            message = f"The outbox file is unavailable: {exc}."
-            raise TransientError(message, retry_after=1.0) from exc
-        except sqlite3.DatabaseError as exc:
-            raise NetworkError(f"The outbox file {self.path} is damaged: {exc}.") from exc
-        except OSError as exc:  # the data directory cannot be created
-            raise TransientError(f"The outbox cannot use {self.path.parent}: {exc}.") from exc
-
-    def _connect(self) -> sqlite3.Connection:
-        if not self._ready:
-            self._create()
-        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
-        try:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-            db.execute("PRAGMA synchronous = FULL")  # a commit survives a power cut, not a kill
-            if not self._ready:
-                _upgrade(db)
-                self._ready = True
-        except BaseException:
-            db.close()
-            raise
-        return db
-
-    def _create(self) -> None:
-        """Create the file whole: built aside, then linked into place (the first link wins).
-
-        Switching a shared file to WAL races with other processes (SQLite answers "locked"
-        without waiting); a file that appears complete, already in WAL mode, cannot race.
-        """
-        if not self.path.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, aside = tempfile.mkstemp(dir=self.path.parent, prefix=".outbox-", suffix=".tmp")
-            os.close(fd)  # mkstemp made it 0600; SQLite gives its WAL files the same mode
-            try:
-                with closing(sqlite3.connect(aside, isolation_level=None)) as db:
-                    db.execute("PRAGMA journal_mode = WAL")
-                    for statement in _SCHEMA:
-                        db.execute(statement)
-                with suppress(FileExistsError):
-                    os.link(aside, self.path)
-            finally:
-                os.unlink(aside)
 
 
 def rejection(post: OutgoingPost, limits: Limits) -> str | None:
@@ -493,18 +368,6 @@ def _flag(options: Mapping[str, Any], name: str) -> bool:
     return value
 
 
-def _upgrade(db: sqlite3.Connection) -> None:
-    """Add the tables a file made by an older bedside lacks (each statement is IF NOT EXISTS)."""
-    (tables,) = db.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name IN ('interactions', 'profiles')"
-    ).fetchone()
-    if tables < 2:
-        db.execute("BEGIN IMMEDIATE")
-        for statement in _SCHEMA:
-            db.execute(statement)
-        db.execute("COMMIT")
-
-
 def _throttle(options: Mapping[str, Any]) -> None:
     """Raise the rate-limit knob's TransientError, if it is on; `reject` is for writes only."""
     failure = simulated_failure({k: v for k, v in options.items() if k != "reject"},
@@ -513,36 +376,6 @@ def _throttle(options: Mapping[str, Any]) -> None:
         raise failure
 
 
-def _owns(db: sqlite3.Connection, handle: str, remote_id: str, *, alive: bool = False) -> bool:
-    match = _REMOTE_ID.fullmatch(remote_id)
-    if match is None:
-        return False
-    gone = " AND deleted_at IS NULL" if alive else ""
-    row = db.execute(
-        f"SELECT 1 FROM posts WHERE n = ? AND handle = ?{gone}", (int(match[1]), handle)
-    ).fetchone()
-    return row is not None
-
-
-_INTERACTION = "n, kind, author_handle, author_name, text, created_at, in_reply_to, rating"
-
-
-def _interaction(row: Any) -> Interaction:
-    n, kind, author_handle, author_name, text, created_at, in_reply_to, rating = row
-    return Interaction(
-        remote_id=f"outbox:in:{n}", kind=kind, author_handle=author_handle,
-        author_name=author_name, text=text, created_at=datetime.fromisoformat(created_at),
-        url=f"outbox://{author_handle}/in/{n}", in_reply_to=in_reply_to, rating=rating,
-    )
-
-
-def _profile(handle: str, row: Any) -> Profile:
-    if row is None:
-        return Profile(handle=handle)
-    display_name, bio, avatar = row
-    picture = None if avatar is None else json.loads(avatar)
-    url = None if picture is None else f"outbox://{handle}/avatar/{picture['sha256']}"
-    return Profile(handle=handle, display_name=display_name, bio=bio, avatar_url=url)
 
 
 def _require_key(key: str) -> None:
@@ -550,31 +383,3 @@ def _require_key(key: str) -> None:
         raise ValueError("idempotency_key must not be empty")
 
 
-def _recorded(image: Image) -> dict[str, Any]:
-    data = image.read()
-    return {
-        "mime": image.mime, "alt": image.alt, "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(),
-    }
-
-
-def _select_key(db: sqlite3.Connection, handle: str, key: str) -> Any:
-    return db.execute(
-        f"SELECT {_COLUMNS} FROM posts WHERE handle = ? AND idempotency_key = ?", (handle, key)
-    ).fetchone()
-
-
-def _record(row: Any) -> OutboxRecord:
-    n, handle, key, text, link, reply_to, images, published_at, deleted_at = row
-    return OutboxRecord(
-        remote_id=f"outbox:{n}",
-        url=f"outbox://{handle}/{n}",
-        handle=handle,
-        idempotency_key=key,
-        text=text,
-        link=link,
-        reply_to=reply_to,
-        images=tuple(RecordedImage(**image) for image in json.loads(images)),
-        published_at=datetime.fromisoformat(published_at),
-        deleted_at=None if deleted_at is None else datetime.fromisoformat(deleted_at),
-    )
