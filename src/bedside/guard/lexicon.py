@@ -376,6 +376,7 @@ class RuleSet:
         for i in found:
             local.setdefault(id(rules[i].pattern), []).append(i)
         self._local = {k: tuple(v) for k, v in local.items()}
+        self._by_context: dict[tuple[str, str], tuple[bool, ...]] = {}
 
     def active(self, text: str) -> list[int]:
         """Indices, in file order, of the rules that can match `text`."""
@@ -398,22 +399,36 @@ class RuleSet:
             return self._scan_hits(norm, context, self.active(text))
         found: dict[int, list[tuple[int, int]]] = {}
         local = self._local
-        for key in local.keys() & starts.keys():
-            at = starts[key]
-            for i in local[key]:
-                rule = self.rules[i]
-                if rule.applies(context):
-                    spans = rule.spans_at(text, at)
-                    if spans and rule.triggered(stems(text), text):
-                        found[i] = spans
+        rules = self.rules
+        keys = local.keys() & starts.keys()
+        if keys:
+            applies = self._applies(context)
+            for key in keys:
+                at = starts[key]
+                for i in local[key]:
+                    if applies[i]:
+                        rule = rules[i]
+                        spans = rule.spans_at(text, at)
+                        if spans and rule.triggered(stems(text), text):
+                            found[i] = spans
         if self._scanned:
             for i in self._scanned:
-                rule = self.rules[i]
+                rule = rules[i]
                 if rule.applies(context) and rule.triggered(stems(text), text):
                     spans = list(rule.spans(text))
                     if spans:
                         found[i] = spans
-        return [(self.rules[i], *sk.span(s, e)) for i in sorted(found) for s, e in found[i]]
+        if not found:
+            return []
+        return [(rules[i], *sk.span(s, e)) for i in sorted(found) for s, e in found[i]]
+
+    def _applies(self, context: Context) -> tuple[bool, ...]:
+        """For each rule, whether it applies to a context of this kind and account."""
+        key = (context.kind, context.account)
+        got = self._by_context.get(key)
+        if got is None:
+            got = self._by_context[key] = tuple(r.applies(context) for r in self.rules)
+        return got
 
     def _scan_hits(self, norm: Normalized, context: Context,
                    active: list[int]) -> list[tuple[Rule, int, int]]:
