@@ -123,8 +123,9 @@ def _alternation(words: Iterable[str]) -> str:
         alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" in node:  # an empty last branch, not "(?:...)?": `re` runs no repeat for it
+            return "(?:" + "|".join(alts) + "|)"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return emit(root)
 
@@ -198,6 +199,12 @@ class CueSet:
             done, children, any_word, any_number = node
             if not children and any_word is None and any_number is None:
                 if done:  # most phrases are one word: no walk
+                    ends += [(start, kind, end) for kind in done]
+                continue
+            nxt = _NEXT.match(text, end)
+            if nxt is None or (nxt.group(1) not in children and any_word is None and (
+                    any_number is None or not nxt.group(1).isdigit())):
+                if done:  # no phrase goes on with the next word
                     ends += [(start, kind, end) for kind in done]
                 continue
             last: dict[int, int] = {}  # kind -> end of its longest phrase from this word

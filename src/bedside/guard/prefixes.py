@@ -202,8 +202,9 @@ def alternation(strings: set[str] | frozenset[str], digits: str = "[0-9]+") -> s
                 for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" in node:  # an empty last branch, not "(?:...)?": `re` runs no repeat for it
+            return "(?:" + "|".join(alts) + "|)"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return emit(root)
 

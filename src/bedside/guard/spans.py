@@ -106,8 +106,9 @@ def trie(words: Iterable[str]) -> str:
         alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        return f"(?:{body})?" if "" in node else body
+        if "" in node:  # an empty last branch, not "(?:...)?": `re` runs no repeat for it
+            return "(?:" + "|".join(alts) + "|)"
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
     return emit(root)
 
