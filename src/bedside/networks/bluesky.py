@@ -13,7 +13,9 @@ uploading its images again) and after a failed create (did it land anyway?). `fi
 com.atproto.repo.getRecord of that key.
 
 Reads of app.bsky.* (notifications, counts, followers) go through the account's server to the
-Bluesky AppView; the profile is read from the repository itself, which is always current.
+Bluesky AppView; the profile is read from the repository itself, which is always current. The
+records themselves (text, images, reply reference, profile) and what is read back as bedside's
+values are built in networks.bluesky_content.
 
 Errors (XRPC: https://atproto.com/specs/xrpc#error-responses; limits and their RateLimit-* and
 Retry-After headers: https://docs.bsky.app/docs/advanced-guides/rate-limits):
@@ -42,6 +44,7 @@ from atproto_client import exceptions as sdk
 
 from bedside.errors import UsageError
 from bedside.networks import bluesky_archive
+from bedside.networks import bluesky_content as content
 from bedside.networks.base import (
     AccountMetrics,
     AccountRef,
@@ -64,7 +67,6 @@ from bedside.networks.bluesky_records import (
     POST,
     PROFILE,
     AtUri,
-    blob_url,
     parse_time,
     post_url,
     record_key,
@@ -77,8 +79,6 @@ __all__ = ["DEFAULT_SERVICE", "BlueskyNetwork"]
 log = logging.getLogger(__name__)
 
 DEFAULT_SERVICE = "https://bsky.social"
-MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images and the profile avatar: maxSize 1,000,000
-AVATAR_TYPES = ("image/png", "image/jpeg")  # app.bsky.actor.profile avatar: accept
 _APP_PASSWORD = re.compile(r"[a-z2-7]{4}(-[a-z2-7]{4}){3}")
 _INTERACTIONS: dict[str, InteractionKind] = {"reply": "reply", "mention": "mention",
                                              "quote": "quote"}
@@ -177,20 +177,20 @@ class BlueskyNetwork:
                 ) -> Published:
         """Publish `post` under the record key of `idempotency_key` (once, however often)."""
         rkey = record_key(idempotency_key)
-        self._check_length(post)
+        content.check_length(post, self.limits)
         images = [(image, image.read()) for image in post.images]
-        self._check_images(images)
+        content.check_images(images, self.limits)
         done = self._lookup(account, rkey)
         if done is not None:
             return done
 
         def create(client: Client, did: str) -> Published:
-            text = _text(post)
+            text = content.post_text(post)
             record = models.AppBskyFeedPost.Record(
                 text=text, created_at=client.get_current_time_iso(),
                 facets=client.detect_facets(text) or None,
-                reply=self._reply_ref(client, post.reply_to) if post.reply_to else None,
-                embed=self._embed(client, images) if images else None,
+                reply=content.reply_ref(client, post.reply_to) if post.reply_to else None,
+                embed=content.images_embed(client, images) if images else None,
                 langs=list(account.options.get("langs", ())) or None,
             )
             client.com.atproto.repo.create_record(models.ComAtprotoRepoCreateRecord.Data(
@@ -211,60 +211,6 @@ class BlueskyNetwork:
         log.info("bluesky: published %s (%d chars, %d images)", published.remote_id,
                  len(post.text), len(images))
         return published
-
-    def _check_length(self, post: OutgoingPost) -> None:
-        """Refuse what the server would (app.bsky.feed.post: 300 graphemes, 3,000 bytes)."""
-        text = _text(post)
-        length, most = measure(text, self.name), self.limits.max_length
-        if length > most:
-            raise PermanentError(f"A Bluesky post holds at most {most} characters; this one has "
-                                 f"{length}.")
-        size, most_bytes = len(text.encode()), self.limits.max_bytes
-        if most_bytes is not None and size > most_bytes:
-            raise PermanentError(f"A Bluesky post holds at most {most_bytes:,} bytes; this one "
-                                 f"has {size:,}.")
-
-    def _check_images(self, images: Sequence[tuple[Image, bytes]]) -> None:
-        if self.limits.max_images is not None and len(images) > self.limits.max_images:
-            raise ImageError(f"Bluesky takes at most {self.limits.max_images} images a post; "
-                             f"this one has {len(images)}.")
-        for image, data in images:
-            if len(data) > MAX_IMAGE_BYTES:
-                raise ImageError(f"An image of {len(data):,} bytes is too large for Bluesky "
-                                 f"(at most {MAX_IMAGE_BYTES:,}): {image!r}.")
-
-    def _embed(self, client: Client, images: Sequence[tuple[Image, bytes]]
-               ) -> models.AppBskyEmbedImages.Main:
-        uploaded = []
-        for image, data in images:
-            blob = client.com.atproto.repo.upload_blob(data, headers={"Content-Type": image.mime})
-            uploaded.append(models.AppBskyEmbedImages.Image(alt=image.alt, image=blob.blob))
-        return models.AppBskyEmbedImages.Main(images=uploaded)
-
-    def _reply_ref(self, client: Client, parent_uri: str) -> models.AppBskyFeedPost.ReplyRef:
-        """Root and parent of a reply: the parent's own root when it is itself a reply."""
-        try:
-            uri = AtUri.parse(parent_uri)
-        except ValueError as exc:
-            raise PermanentError(f"Cannot reply on Bluesky: {exc}.") from None
-        try:
-            found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
-                repo=uri.did, collection=uri.collection, rkey=uri.rkey))
-            cid, value = found.cid, found.value
-        except sdk.BadRequestError:
-            # Not on this server (another person's post): the AppView has every post.
-            views = client.app.bsky.feed.get_posts(
-                models.AppBskyFeedGetPosts.Params(uris=[parent_uri])).posts
-            if not views:
-                raise PermanentError("Cannot reply on Bluesky: the post replied to is gone."
-                                     ) from None
-            cid, value = views[0].cid, views[0].record
-        if cid is None:
-            raise PermanentError("Cannot reply on Bluesky: the post replied to has no version.")
-        parent = models.ComAtprotoRepoStrongRef.Main(uri=parent_uri, cid=cid)
-        reply = getattr(value, "reply", None)
-        root = reply.root if reply is not None else parent
-        return models.AppBskyFeedPost.ReplyRef(root=root, parent=parent)
 
     def find(self, account: AccountRef, *, idempotency_key: str,
              post: OutgoingPost | None = None,
@@ -327,7 +273,7 @@ class BlueskyNetwork:
                         return found
                     kind = _INTERACTIONS.get(note.reason)
                     if kind is not None:
-                        found.append(_interaction(note, kind))
+                        found.append(content.interaction(note, kind))
                 cursor = page.cursor
                 if not cursor or not page.notifications:
                     return found
@@ -379,7 +325,7 @@ class BlueskyNetwork:
             for start in range(0, len(dids), 25):
                 views = client.app.bsky.actor.get_profiles(models.AppBskyActorGetProfiles.Params(
                     actors=dids[start: start + 25])).profiles
-                followers += [_follower(view) for view in views]
+                followers += [content.follower(view) for view in views]
             return followers
 
         result: list[Follower] = self._call(account, "read followers", read)
@@ -390,8 +336,8 @@ class BlueskyNetwork:
     def get_profile(self, account: AccountRef) -> Profile:
         """The profile record as the account's repository holds it now."""
         def read(client: Client, did: str) -> Profile:
-            record, _ = _profile_record(client, did)
-            return self._profile(client, did, record)
+            record, _ = content.profile_record(client, did)
+            return content.profile(client, did, record)
 
         result: Profile = self._call(account, "read the profile", read)
         return result
@@ -406,12 +352,12 @@ class BlueskyNetwork:
                                  f"has {measure(value, self.name)}.")
         data = avatar.read() if avatar is not None else None
         if avatar is not None and data is not None:
-            if avatar.mime not in AVATAR_TYPES:
+            if avatar.mime not in content.AVATAR_TYPES:
                 raise ImageError(f"A Bluesky avatar must be PNG or JPEG, not {avatar.mime}.")
-            self._check_images([(avatar, data)])
+            content.check_images([(avatar, data)], self.limits)
 
         def update(client: Client, did: str) -> Profile:
-            record, cid = _profile_record(client, did)
+            record, cid = content.profile_record(client, did)
             changes: dict[str, Any] = {}
             if display_name is not None:
                 changes["display_name"] = display_name
@@ -423,24 +369,10 @@ class BlueskyNetwork:
             new = (record or models.AppBskyActorProfile.Record()).model_copy(update=changes)
             client.com.atproto.repo.put_record(models.ComAtprotoRepoPutRecord.Data(
                 repo=did, collection=PROFILE, rkey="self", record=new, swap_record=cid))
-            return self._profile(client, did, new)
+            return content.profile(client, did, new)
 
         result: Profile = self._call(account, "update the profile", update)
         return result
-
-    def _profile(self, client: Client, did: str,
-                 record: models.AppBskyActorProfile.Record | None) -> Profile:
-        session = client._session
-        handle = session.handle if session is not None else did
-        if record is None:
-            return Profile(handle=handle)
-        avatar = None
-        if record.avatar is not None:
-            service = client._base_url.removesuffix("/xrpc")
-            avatar = blob_url(service, did, str(record.avatar.cid))
-        return Profile(handle=handle, display_name=record.display_name or "",
-                       bio=record.description or "", avatar_url=avatar,
-                       website=record.website)
 
     # -- archives -----------------------------------------------------------------------
 
@@ -449,48 +381,3 @@ class BlueskyNetwork:
         return bluesky_archive.read_repo_export(path)
 
 
-def _text(post: OutgoingPost) -> str:
-    """The post's text, with its link at the end when the text does not already show it."""
-    if not post.link or post.link in post.text:
-        return post.text
-    return f"{post.text.rstrip()}\n\n{post.link}"
-
-
-def _profile_record(client: Client, did: str
-                    ) -> tuple[models.AppBskyActorProfile.Record | None, str | None]:
-    try:
-        found = client.com.atproto.repo.get_record(models.ComAtprotoRepoGetRecord.Params(
-            repo=did, collection=PROFILE, rkey="self"))
-    except sdk.BadRequestError as exc:
-        if error_code(exc) == "RecordNotFound":
-            return None, None
-        raise
-    value = found.value
-    if not isinstance(value, models.AppBskyActorProfile.Record):
-        value = models.AppBskyActorProfile.Record.model_validate(value)
-    return value, found.cid
-
-
-def _interaction(note: models.AppBskyNotificationListNotifications.Notification,
-                 kind: InteractionKind) -> Interaction:
-    record = note.record
-    text = getattr(record, "text", "") or ""
-    created = getattr(record, "created_at", None)
-    reply = getattr(record, "reply", None)
-    rkey = AtUri.parse(note.uri).rkey
-    return Interaction(
-        remote_id=note.uri, kind=kind, author_handle=note.author.handle,
-        author_name=note.author.display_name or "", text=text,
-        created_at=parse_time(created) if created else parse_time(note.indexed_at),
-        url=post_url(note.author.did, rkey),
-        in_reply_to=reply.parent.uri if reply is not None else None,
-    )
-
-
-def _follower(view: models.AppBskyActorDefs.ProfileViewDetailed) -> Follower:
-    return Follower(
-        handle=view.handle, display_name=view.display_name or "", bio=view.description or "",
-        has_avatar=view.avatar is not None,
-        created_at=parse_time(view.created_at) if view.created_at else None,
-        posts=view.posts_count, followers=view.followers_count, following=view.follows_count,
-    )
