@@ -159,10 +159,11 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     raw = cues.find(sk.text, heads.at(norm, cues.rest) if cues.rest is not None else None)
     if reply:
         raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
+    identity = sk.offsets is None  # the skeleton's offsets are the original's
     for kind, spans in raw.items():
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
-        found[kind] = [sk.span(s, e) for s, e in spans]
+        found[kind] = spans if identity else [sk.span(s, e) for s, e in spans]
     return found
 
 

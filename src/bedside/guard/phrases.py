@@ -209,8 +209,7 @@ class CueSet:
                 continue
             last: dict[int, int] = {}  # kind -> end of its longest phrase from this word
             frontier = [node]  # the nodes reached after the word ending at `end`
-            while frontier:
-                nxt = _NEXT.match(text, end)
+            while frontier:  # `nxt`: the word after the one ending at `end`, or None
                 word = nxt.group(1) if nxt is not None else None
                 reached: list[Node] = []
                 for done, children, any_word, any_number in frontier:
@@ -226,8 +225,10 @@ class CueSet:
                         if any_number is not None and word.isdigit():
                             reached.append(any_number)
                 frontier = reached
-                if nxt is not None:
-                    end = nxt.end()
+                if nxt is None:
+                    break
+                end = nxt.end()
+                nxt = _NEXT.match(text, end) if frontier else None
             ends += [(start, kind, e) for kind, e in last.items()]
         for start, kind, end in ends:
             found.setdefault(kinds[kind], []).append((start, end))
