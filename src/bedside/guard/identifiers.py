@@ -21,6 +21,7 @@ from bedside.guard.addresses import find_addresses
 from bedside.guard.context import Practice
 from bedside.guard.dates import find_dates
 from bedside.guard.findings import Entity
+from bedside.guard.names import find_names
 from bedside.guard.normalize import Normalized
 from bedside.guard.numbers import find_numbers
 from bedside.guard.patterns import find_emails_urls, find_ips, find_phones
@@ -106,14 +107,6 @@ def _resolve(spans: list[Span]) -> list[Span]:
     return kept
 
 
-def _names(norm: Normalized, practice: Practice) -> list[Entity]:
-    try:
-        from bedside.guard.names import find_names
-    except ImportError:  # the names recogniser is optional while it is being built
-        return []
-    return find_names(norm, practice)
-
-
 def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
     """Every identifier span in the original text; `own` marks the practice's own details."""
     text = norm.text.text
@@ -128,7 +121,7 @@ def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
         os_, oe = norm.text.span(s, e)
         piece = original[os_:oe]
         out.append(Entity(kind, os_, oe, piece, _is_own(kind, piece, practice)))
-    names = _names(norm, practice)
+    names = find_names(norm, practice)
     if names:
         # a month or weekday read as a date inside a name ("April Jones") is the name
         out = [x for x in out if x.type != "DATE" or not any(
