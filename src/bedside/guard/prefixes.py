@@ -234,15 +234,18 @@ class PrefixIndex:
         if self._digit_class and not text.isascii() and WIDE_DIGIT.search(text):
             return None
         keys = self._keys
-        found = [(m.group(1), m.start(1)) for m in self._scan.finditer(text)]
-        m = self._head.match(text)
-        if m is not None:
-            found.insert(0, (m.group(), 0))
         out: dict[int, list[int]] = {}
-        for cap, p in found:
+        head = self._head.match(text)
+        if head is not None:
+            cap = head.group()
             for k in keys.get(cap) or keys[read(cap)]:
-                if k in out:
-                    out[k].append(p)
-                else:
+                out[k] = [0]
+        for m in self._scan.finditer(text):  # word starts after the first: never 0
+            cap, p = m.group(1), m.start(1)
+            for k in keys.get(cap) or keys[read(cap)]:
+                at = out.get(k)
+                if at is None:
                     out[k] = [p]
+                else:
+                    at.append(p)
         return out
