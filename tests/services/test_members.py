@@ -25,10 +25,13 @@ def test_roles_change_and_members_leave_with_an_audit_trail(practice: Practice) 
     workspaces.remove_member(p.store, p.owner, REVIEWER)
     assert workspaces.members(p.store, p.owner) == [(OWNER, "owner")]
     with p.store.session() as s:
-        trail = [(e.action, e.detail.get("role"), e.detail.get("previous"))
+        trail = [(e.action, e.detail.get("member"), e.detail.get("role"),
+                  e.detail.get("previous"))
                  for e in audit.entries(s, p.owner.workspace_id, action="member.")]
-    assert trail[:2] == [("member.removed", "editor", None),
-                         ("member.role_changed", "editor", "reviewer")]
+    # The audit log names whom each change was about, not only who made it.
+    assert trail == [("member.removed", REVIEWER, "editor", None),
+                     ("member.role_changed", REVIEWER, "editor", "reviewer"),
+                     ("member.added", REVIEWER, "reviewer", None)]
 
 
 def test_refusals(practice: Practice) -> None:

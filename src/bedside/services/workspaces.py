@@ -146,7 +146,7 @@ def add_member(store: Store, actor: Actor, email: str, role: str) -> None:
         if exists is None:
             s.add(Membership(workspace_id=actor.workspace_id, user_id=user.id, role=role))
             audit.record(s, actor.workspace_id, "member.added", actor_id=actor.user_id,
-                         member_id=user.id, role=role)
+                         member_id=user.id, member=email, role=role)
 
 
 def set_role(store: Store, actor: Actor, email: str, role: str) -> None:
@@ -161,7 +161,8 @@ def set_role(store: Store, actor: Actor, email: str, role: str) -> None:
         if member.role == "owner":
             _keep_an_owner(s, actor, member)
         audit.record(s, actor.workspace_id, "member.role_changed", actor_id=actor.user_id,
-                     member_id=member.user_id, role=role, previous=member.role)
+                     member_id=member.user_id, member=member.user.email, role=role,
+                     previous=member.role)
         member.role = role
 
 
@@ -174,7 +175,7 @@ def remove_member(store: Store, actor: Actor, email: str) -> None:
         if member.role == "owner":
             _keep_an_owner(s, actor, member)
         audit.record(s, actor.workspace_id, "member.removed", actor_id=actor.user_id,
-                     member_id=member.user_id, role=member.role)
+                     member_id=member.user_id, member=member.user.email, role=member.role)
         s.delete(member)
 
 

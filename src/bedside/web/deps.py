@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.datastructures import FormData
 
 from bedside.errors import BedsideError
 from bedside.services import users
@@ -190,3 +191,25 @@ def wants_json(request: Request) -> bool:
 
 def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+async def read_form(request: Request) -> FormData:
+    """The form as sent, for pages whose field names vary (per network, per member)."""
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
+
+
+def form_text(form: FormData, name: str) -> str:
+    """A text field's value; "" when it is missing or is a file."""
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def text_fields(form: FormData) -> dict[str, str]:
+    """Every text field (the last value of a repeated name), files left out."""
+    return {k: v for k, v in form.items() if isinstance(v, str)}

@@ -1,6 +1,7 @@
 """Jinja2 templates (autoescaped: every user-written text is shown as text) and `render`.
 
-Every page extends base.html (blocks: title, content, scripts). `render` adds what base.html
+Every page extends base.html (blocks: head for a page's own stylesheet, title, main_class, flash,
+content, scripts). `render` adds what base.html
 needs: the CSRF token, the signed-in actor and their workspaces (for the switcher), and the
 active navigation entry.
 """

@@ -30,7 +30,15 @@ from bedside.services.publish import PostView
 from bedside.services.workspaces import Actor
 from bedside.settings import Settings
 from bedside.store import Store
-from bedside.web.deps import ActorDep, EnqueueDep, SettingsDep, StoreDep, require
+from bedside.web.deps import (
+    ActorDep,
+    EnqueueDep,
+    FormDep,
+    SettingsDep,
+    StoreDep,
+    form_text,
+    require,
+)
 from bedside.web.live_check import Channel, Draft, apply_rewrite, check_draft
 from bedside.web.templating import render
 
@@ -39,14 +47,6 @@ Composer = Annotated[Actor, Depends(require("compose"))]
 Scheduler = Annotated[Actor, Depends(require("schedule"))]
 ACTIONS = ("draft", "review", "schedule", "publish")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
-
-
-async def read_form(request: Request) -> FormData:
-    """The form as sent (variant fields are named per network, so no fixed signature fits)."""
-    return await request.form()
-
-
-FormDep = Annotated[FormData, Depends(read_form)]
 
 
 # --- pure helpers -----------------------------------------------------------------------------
@@ -59,21 +59,16 @@ def draft_from_form(form: FormData) -> Draft:
     for value in form.getlist("account"):
         if isinstance(value, str) and value.isdigit():
             chosen.append(int(value))
-    pictures = [(name, _str(form, f"alt.{name}")) for name in form.getlist("image")
+    pictures = [(name, form_text(form, f"alt.{name}")) for name in form.getlist("image")
                 if isinstance(name, str)]
-    return Draft(text=_str(form, "text"), link=_str(form, "link").strip(), variants=variants,
-                 accounts=chosen, images=pictures)
+    return Draft(text=form_text(form, "text"), link=form_text(form, "link").strip(),
+                 variants=variants, accounts=chosen, images=pictures)
 
 
 def draft_of(post: PostView) -> Draft:
     return Draft(text=post.text, link=post.link or "", variants=dict(post.variants),
                  accounts=[t.id for t in post.targets],
                  images=[(images.name_of(i), i["alt"]) for i in post.images])
-
-
-def _str(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value if isinstance(value, str) else ""
 
 
 def parse_local(value: str, zone: ZoneInfo) -> datetime:
@@ -198,9 +193,9 @@ def update(request: Request, store: StoreDep, settings: SettingsDep, actor: Comp
 def _act(request: Request, store: Store, settings: Settings, actor: Actor, form: FormData,
          post_id: int | None, enqueue: Any) -> Response:
     """Save, then do what the pressed button asks; a refusal re-shows the form with the text."""
-    action = _str(form, "action") or "draft"
+    action = form_text(form, "action") or "draft"
     draft = draft_from_form(form)
-    at_text = _str(form, "at")
+    at_text = form_text(form, "at")
     post = None
     try:
         if action not in ACTIONS:
@@ -247,17 +242,17 @@ def apply_fragment(request: Request, store: StoreDep, actor: Composer,
                    form: FormDep) -> Response:
     """Apply one suggested rewrite to its field; answer with the editor (fields and findings)."""
     draft = draft_from_form(form)
-    target = _str(form, "field")
+    target = form_text(form, "field")
     try:
-        start, end = int(_str(form, "start")), int(_str(form, "end"))
+        start, end = int(form_text(form, "start")), int(form_text(form, "end"))
     except ValueError:
         raise UsageError("that suggestion is incomplete; check the text again") from None
     values = {"text": draft.text, **{f"variant.{k}": v for k, v in draft.variants.items()}}
     if target not in values:
         raise UsageError("that suggestion is for a field this form does not have")
     try:
-        changed = apply_rewrite(values[target], start, end, _str(form, "excerpt"),
-                                _str(form, "replacement"))
+        changed = apply_rewrite(values[target], start, end, form_text(form, "excerpt"),
+                                form_text(form, "replacement"))
     except ValueError:
         raise UsageError("the text changed since it was checked; "
                          "wait for the new findings and try again") from None

@@ -18,6 +18,7 @@ from bedside.strategy import NETWORKS, StrategyError, load_strategy, validate_st
 from bedside.web import forms
 from bedside.web.deps import (
     EnqueueDep,
+    FormDep,
     NotSignedIn,
     SettingsDep,
     StoreDep,
@@ -26,6 +27,7 @@ from bedside.web.deps import (
     require,
     sign_in,
     switch_workspace,
+    text_fields,
 )
 from bedside.web.templating import render
 
@@ -91,9 +93,9 @@ def practice_page(request: Request, store: StoreDep, user: UserDep) -> Response:
 
 
 @router.post("/setup/practice", include_in_schema=False)
-async def create_practice(request: Request, store: StoreDep, user: UserDep) -> Response:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+def create_practice(request: Request, store: StoreDep, user: UserDep,
+                    form: FormDep) -> Response:
+    values = text_fields(form)
     if _has_practice(store, user):
         return _redirect("/")
     toml = forms.profile_toml(
@@ -165,9 +167,9 @@ def strategy_page(request: Request, store: StoreDep, actor: Manager) -> Response
 
 
 @router.post("/setup/strategy", include_in_schema=False)
-async def save_strategy(request: Request, store: StoreDep, actor: Manager) -> Response:
-    form = await request.form()
-    values = {k: v for k, v in form.items() if isinstance(v, str)}
+def save_strategy(request: Request, store: StoreDep, actor: Manager,
+                  form: FormDep) -> Response:
+    values = text_fields(form)
     networks = [n for n in form.getlist("networks") if isinstance(n, str)]
     try:
         strategy = validate_strategy(forms.strategy_data(values, networks))
