@@ -15,6 +15,8 @@ network, so the time is the server's):
   month, week   GET /calendar, month and week views of random days in the year
   queue         GET /queue (every account's upcoming posts and history)
   check         POST /compose/check, the live check the composer sends after a keystroke pause
+  compose       GET /compose, the composer page (with the best hours from the year's history)
+  approvals     GET /approvals as the practice's reviewer (the planned posts await sign-off)
 Targets (issue 5): p95 <= 150 ms for each; the live check p95 <= 50 ms.
 """
 
@@ -41,6 +43,7 @@ from bedside.store import Store, open_store
 from bedside.web.app import create_app
 
 EMAIL, PASSWORD = "owner@bench.example", "bench password, thrown away"
+REVIEWER = "reviewer@bench.example"
 PROFILE = """
 [practice]
 name = "Benchmark Family Medicine"
@@ -81,6 +84,11 @@ def build(settings: Settings, practices: int, history: int, scheduled: int,
         email = EMAIL if n == 0 else f"owner{n}@bench.example"
         profile = PROFILE.replace("Benchmark Family Medicine", f"Benchmark Practice {n}")
         owner = workspaces.init_workspace(store, profile_toml=profile, owner_email=email)
+        if n == 0:  # sign-off required: the first practice's planned posts await its reviewer
+            workspaces.set_require_signoff(store, owner, True)
+            workspaces.add_member(store, owner, REVIEWER, "reviewer")
+            users.set_password(store, workspaces.actor_for(
+                store, REVIEWER, workspaces.workspace(store, owner).slug).user_id, PASSWORD)
         for handle in HANDLES:
             accounts.add_account(store, settings, owner, network="outbox", handle=handle,
                                  kind="practice")
@@ -117,9 +125,9 @@ def build(settings: Settings, practices: int, history: int, scheduled: int,
     return store
 
 
-def signed_in(client: TestClient) -> str:
+def signed_in(client: TestClient, email: str = EMAIL) -> str:
     token: str = client.get("/api/session").json()["csrf_token"]
-    response = client.post("/signin", data={"email": EMAIL, "password": PASSWORD,
+    response = client.post("/signin", data={"email": email, "password": PASSWORD,
                                             "csrf_token": token}, follow_redirects=False)
     assert response.status_code == 303, response.text
     token = client.get("/api/session").json()["csrf_token"]
@@ -205,6 +213,14 @@ def main() -> None:
             results["week"] = timed("week", args.requests, calendar("week"))
             results["queue"] = timed("queue", args.requests, queue)
             results["check"] = timed("check", args.requests, check)
+            results["compose"] = timed("compose", args.requests,
+                                       lambda _i: client.get("/compose").status_code)
+        with TestClient(create_app(settings)) as reviewer:
+            signed_in(reviewer, REVIEWER)
+            waiting = reviewer.get("/api/approvals").json()
+            print(f"approvals: {len(waiting)} posts await the reviewer's sign-off")
+            results["approvals"] = timed("approvals", args.requests,
+                                         lambda _i: reviewer.get("/approvals").status_code)
         print(f"{'request':<10} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target")
         for name, times in results.items():
             if times is None:

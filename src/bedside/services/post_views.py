@@ -7,14 +7,15 @@ published, needs attention). services.publish changes posts and answers with the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bedside.services.accounts import AccountView, view
 from bedside.services.workspaces import Actor, NotFound
@@ -113,8 +114,9 @@ def list_posts(store: Store, actor: Actor, *, status: str | None = None) -> list
         query = select(Post).where(Post.workspace_id == actor.workspace_id)
         if status:
             query = query.where(Post.status == status)
-        posts = s.scalars(query.order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
-        return [view_of(s, p) for p in posts]
+        posts = s.scalars(query.options(*_POST_LOADS)
+                          .order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
+        return views_of(s, list(posts))
 
 
 def awaiting_review(store: Store, actor: Actor) -> list[PostView]:
@@ -129,9 +131,40 @@ def awaiting_review(store: Store, actor: Actor) -> list[PostView]:
                 Post.status != "cancelled",
                 (Post.status == "scheduled") | Post.review_requested_at.is_not(None),
                 ~out_or_queued)
+            .options(*_POST_LOADS)
             .order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
-        views = [view_of(s, p) for p in posts]
+        views = views_of(s, list(posts))
     return [v for v in views if v.stage in ("awaiting sign-off", "blocked")]
+
+
+# A listing loads every post's versions with their findings and variants in a few queries
+# (selectin), not one query per post and attribute.
+_POST_LOADS = (
+    selectinload(Post.versions).selectinload(PostVersion.findings),
+    selectinload(Post.versions).selectinload(PostVersion.variants),
+    selectinload(Post.targets),
+)
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
+
+
+def views_of(s: Session, posts: Sequence[Post]) -> list[PostView]:
+    """Views of many posts with their ledger rows and reviewers' decisions read in a few
+    queries; the same views view_of gives one at a time."""
+    rows: dict[int, list[Publication]] = defaultdict(list)
+    decisions: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    for start in range(0, len(posts), _CHUNK):
+        chunk = posts[start:start + _CHUNK]
+        for row in s.scalars(select(Publication).where(
+                Publication.post_id.in_([p.id for p in chunk])).order_by(Publication.id)):
+            rows[row.post_id].append(row)
+        current = [p.versions[-1].id for p in chunk]
+        for version_id, decision, rule in s.execute(
+                select(Approval.version_id, Approval.decision, Approval.rule)
+                .where(Approval.version_id.in_(current)).order_by(Approval.id)):
+            decisions[version_id].append((decision, rule))
+    spaces = {w: s.get_one(Workspace, w) for w in {p.workspace_id for p in posts}}
+    return [_build(p, rows[p.id], decisions[p.versions[-1].id], spaces[p.workspace_id])
+            for p in posts]
 
 
 def load_post(s: Session, actor: Actor, post_id: int) -> Post:
@@ -145,13 +178,24 @@ def view_of(s: Session, post: Post, warnings: list[str] | None = None) -> PostVi
     current = post.versions[-1]
     rows = s.scalars(select(Publication).where(Publication.post_id == post.id)
                      .order_by(Publication.id)).all()
+    decisions = [(d, r) for d, r in s.execute(
+        select(Approval.decision, Approval.rule).where(Approval.version_id == current.id)
+        .order_by(Approval.id))]
+    return _build(post, list(rows), decisions, s.get_one(Workspace, post.workspace_id),
+                  warnings)
+
+
+def _build(post: Post, rows: list[Publication], decisions: list[tuple[str, str | None]],
+           ws: Workspace, warnings: list[str] | None = None) -> PostView:
+    """A post's view from its rows and its current version's decisions (oldest first)."""
+    current = post.versions[-1]
     numbers = {v.id: v.number for v in post.versions}
     ledger = [LedgerView(r.id, f"{r.account.network}:{r.account.handle}",
                          numbers.get(r.version_id, 0), r.state, r.due_at, r.attempts,
                          r.remote_id, r.remote_url, r.published_at, r.last_error) for r in rows]
-    unresolved = unresolved_in(s, current)
-    approved = is_approved(s, current)
-    ws = s.get_one(Workspace, post.workspace_id)
+    unresolved = _unresolved(current, decisions)
+    answers = [d for d, _ in decisions if d in ("approved", "rejected")]
+    approved = bool(answers) and answers[-1] == "approved"
     return PostView(
         id=post.id, status=post.status,
         stage=_stage(post, unresolved, approved or not needs_signoff(ws, post), ledger),
@@ -166,6 +210,11 @@ def view_of(s: Session, post: Post, warnings: list[str] | None = None) -> PostVi
         warnings=warnings or [], images=stored_images(current.images),
         review_requested=post.review_requested_at is not None,
     )
+
+
+def _unresolved(version: PostVersion, decisions: list[tuple[str, str | None]]) -> list[str]:
+    blocking = {f.rule for f in version.findings if f.severity == "block"}
+    return sorted(blocking - {rule for d, rule in decisions if d == "override"})
 
 
 def _stage(post: Post, unresolved: list[str], cleared: bool, ledger: list[LedgerView]) -> str:
@@ -189,10 +238,8 @@ def needs_signoff(ws: Workspace, post: Post) -> bool:
 
 
 def unresolved_in(s: Session, version: PostVersion) -> list[str]:
-    blocking = {f.rule for f in version.findings if f.severity == "block"}
-    overridden = set(s.scalars(select(Approval.rule).where(
-        Approval.version_id == version.id, Approval.decision == "override")))
-    return sorted(blocking - overridden)
+    return _unresolved(version, [(d, r) for d, r in s.execute(
+        select(Approval.decision, Approval.rule).where(Approval.version_id == version.id))])
 
 
 def is_approved(s: Session, version: PostVersion) -> bool:
@@ -205,8 +252,6 @@ def is_approved(s: Session, version: PostVersion) -> bool:
 def unresolved_rules(s: Session, post: Post) -> list[str]:
     """Blocking rules of the post's current version that no reviewer has overridden."""
     return unresolved_in(s, post.versions[-1])
-
-
 
 
 def stored_images(stored: Mapping[str, Any] | None) -> list[dict[str, str]]:
