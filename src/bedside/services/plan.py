@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bedside.best_time import BestHour, Published
@@ -163,27 +163,29 @@ def best_hours(store: Store, actor: Actor, account_ids: Sequence[int] = (), *,
     enough history. The method is best_time's (../shared/domain/cadence.md)."""
     since = (now or datetime.now(UTC)) - HISTORY
     zone = ZoneInfo(get_strategy(store, actor).timezone)
-    latest = (select(MetricSnapshot.publication_id,
-                     func.max(MetricSnapshot.fetched_at).label("fetched_at"))
-              .group_by(MetricSnapshot.publication_id).subquery())
+    with store.session() as s:
+        own = set(s.scalars(select(Account.id).where(
+            Account.workspace_id == actor.workspace_id)))
+    chosen = sorted(own & set(account_ids)) if account_ids else sorted(own)
+    # Every snapshot of these accounts' posts of the year; the latest per post is picked below
+    # (a join on a per-post maximum would group every practice's snapshots). Rows are found by
+    # account (the (account, remote id) index); the state is checked here, or SQLite would walk
+    # every practice's published rows by the state index.
     query = (
         select(Publication.id, Publication.account_id, Publication.published_at,
+               Publication.state, MetricSnapshot.fetched_at, MetricSnapshot.id,
                MetricSnapshot.likes, MetricSnapshot.replies, MetricSnapshot.reposts,
                MetricSnapshot.quotes)
-        .join(Account, Account.id == Publication.account_id)
-        .join(latest, latest.c.publication_id == Publication.id)
-        .join(MetricSnapshot, (MetricSnapshot.publication_id == Publication.id)
-              & (MetricSnapshot.fetched_at == latest.c.fetched_at))
-        .where(Account.workspace_id == actor.workspace_id, Publication.state == "published",
-               Publication.published_at >= since)
-        .order_by(MetricSnapshot.id)  # two snapshots of one moment: the one stored last
+        .join(MetricSnapshot, MetricSnapshot.publication_id == Publication.id)
+        .where(Publication.account_id.in_(chosen), Publication.published_at >= since)
     )
-    if account_ids:
-        query = query.where(Publication.account_id.in_(list(account_ids)))
-    posts: dict[int, Published] = {}
+    latest: dict[int, tuple[tuple[datetime, int], Published]] = {}
     with store.session() as s:
-        for pid, account_id, at, *counts in s.execute(query):
-            if at is not None and any(c is not None for c in counts):
-                posts[pid] = Published(account_id, at, sum(c or 0 for c in counts))
-    return rank_hours(list(posts.values()), zone, top=top)
+        for pid, account_id, at, state, fetched, sid, *counts in s.execute(query):
+            if state != "published" or at is None or all(c is None for c in counts):
+                continue
+            if pid not in latest or (fetched, sid) > latest[pid][0]:
+                latest[pid] = ((fetched, sid), Published(account_id, at, sum(c or 0
+                                                                          for c in counts)))
+    return rank_hours([post for _, post in latest.values()], zone, top=top)
 
