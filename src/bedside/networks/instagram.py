@@ -21,9 +21,8 @@ instagram-login/business-login, .../reference/refresh_access_token, .../insights
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -33,9 +32,7 @@ from bedside.networks.base import (
     AccountRef,
     ArchivePost,
     Follower,
-    Image,
     Interaction,
-    NetworkContext,
     OutgoingPost,
     PermanentError,
     PostMetrics,
@@ -43,17 +40,12 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
-from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume
-from bedside.networks.limits import limits_for
+from bedside.networks.journal import Candidate, Search
 from bedside.networks.meta import (
-    App,
-    GraphClient,
+    GraphNetwork,
     expires_at,
-    expiring,
-    insight_values,
     make_container,
     publish_once,
-    require,
     timestamp,
 )
 
@@ -64,37 +56,26 @@ AUTHORIZE = "https://www.instagram.com/oauth/authorize"
 TOKEN = "https://api.instagram.com/oauth/access_token"
 SCOPES = ("instagram_business_basic", "instagram_business_content_publish",
           "instagram_business_manage_comments", "instagram_business_manage_insights")
-REFRESH_BEFORE = timedelta(days=7)  # refresh early: a token past its date cannot be refreshed
-METRICS = "likes,comments,shares,saved,views"
 
 
-class InstagramNetwork:
+class InstagramNetwork(GraphNetwork):
     """An Instagram professional account. Credentials: access_token, ig_user_id, expires_at."""
 
     name = "instagram"
-
-    def __init__(self, context: NetworkContext, *, app: App | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.context = context
-        self.limits = limits_for("instagram")
-        self.graph = GraphClient(context, network="Instagram", base=GRAPH)
-        self.journal = Journal(context.data_dir, self.name)
-        self._app, self._sleep = app, sleep
-
-    @property
-    def app(self) -> App:
-        if self._app is None:
-            self._app = App.from_env("instagram")
-        return self._app
+    label = "Instagram"
+    graph_base = GRAPH
+    user_key = "ig_user_id"
+    refresh_url = "https://graph.instagram.com/refresh_access_token"
+    refresh_grant = "ig_refresh_token"
+    insight_metrics = "likes,comments,shares,saved,views"
+    profile_read_only = "Instagram's API cannot change a profile: edit it in the app"
 
     # Publishing
 
     def publish(self, account: AccountRef, post: OutgoingPost, *,
                 idempotency_key: str) -> Published:
-        token, user = require(account.credentials, "access_token", "ig_user_id",
-                              network="Instagram")
-        earlier = resume(self.journal, account.handle, idempotency_key,
-                         lambda search: self._candidates(account, search))
+        token, user = self._token_and_user(account.credentials)
+        earlier = self._resume(account, idempotency_key)
         if earlier is not None:
             return earlier
         caption = _caption(post)
@@ -114,17 +95,11 @@ class InstagramNetwork:
                             token=token, path=path, form=form, text=caption,
                             reply_to=post.reply_to, permalink=post.reply_to is None)
 
-    def find(self, account: AccountRef, *, idempotency_key: str,
-             post: OutgoingPost | None = None,
-             sent_after: datetime | None = None) -> Published | None:
-        """The post published with this key, None if none (networks.journal)."""
-        return recall(self.journal, account.handle, idempotency_key,
-                      lambda search: self._candidates(account, search),
-                      hint=hint(post, sent_after, _caption))
+    def _sent_text(self, post: OutgoingPost) -> str:
+        return _caption(post)
 
     def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
-        token, user = require(account.credentials, "access_token", "ig_user_id",
-                              network="Instagram")
+        token, user = self._token_and_user(account.credentials)
         if search.reply_to is None:
             items = self.graph.pages(f"{user}/media", token=token, params={
                 "fields": "id,caption,timestamp,permalink", "limit": "50",
@@ -139,7 +114,7 @@ class InstagramNetwork:
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Delete one of our comment replies; the API cannot delete a post (say so)."""
-        token = require(account.credentials, "access_token", network="Instagram")[0]
+        token = self._token(account.credentials)
         response = self.graph.request("DELETE", remote_id, token=token)
         if response.status_code == 404:
             return
@@ -154,8 +129,7 @@ class InstagramNetwork:
 
     def fetch_interactions(self, account: AccountRef, *,
                            since: datetime | None = None) -> Sequence[Interaction]:
-        token, user = require(account.credentials, "access_token", "ig_user_id",
-                              network="Instagram")
+        token, user = self._token_and_user(account.credentials)
         media = self.graph.pages(f"{user}/media", token=token, max_pages=1, params={
             "fields": "id,comments.limit(50){id,text,timestamp,username,from}",
             "limit": "25"})
@@ -177,26 +151,15 @@ class InstagramNetwork:
                 ))
         return sorted(found, key=lambda i: i.created_at)
 
-    def fetch_metrics(self, account: AccountRef,
-                      remote_ids: Sequence[str]) -> Sequence[PostMetrics]:
-        token = require(account.credentials, "access_token", network="Instagram")[0]
-        metrics = []
-        for remote_id in remote_ids:
-            response = self.graph.request("GET", f"{remote_id}/insights", token=token,
-                                          params={"metric": METRICS})
-            if response.status_code == 404:
-                continue
-            values = insight_values(self.graph.checked(response))
-            metrics.append(PostMetrics(
-                remote_id=remote_id, fetched_at=datetime.now(UTC), likes=values.get("likes"),
-                replies=values.get("comments"), reposts=values.get("shares"),
-                impressions=values.get("views"),
-            ))
-        return metrics
+    def _post_metrics(self, remote_id: str, values: Mapping[str, int]) -> PostMetrics:
+        return PostMetrics(
+            remote_id=remote_id, fetched_at=datetime.now(UTC), likes=values.get("likes"),
+            replies=values.get("comments"), reposts=values.get("shares"),
+            impressions=values.get("views"),
+        )
 
     def account_metrics(self, account: AccountRef) -> AccountMetrics:
-        token, user = require(account.credentials, "access_token", "ig_user_id",
-                              network="Instagram")
+        token, user = self._token_and_user(account.credentials)
         body = self.graph.call("GET", user, token=token,
                                params={"fields": "followers_count,follows_count,media_count"})
         return AccountMetrics(fetched_at=datetime.now(UTC),
@@ -210,19 +173,12 @@ class InstagramNetwork:
     # Profile
 
     def get_profile(self, account: AccountRef) -> Profile:
-        token, user = require(account.credentials, "access_token", "ig_user_id",
-                              network="Instagram")
+        token, user = self._token_and_user(account.credentials)
         body = self.graph.call("GET", user, token=token, params={
             "fields": "username,name,biography,profile_picture_url,website"})
         return Profile(handle=str(body.get("username", account.handle)),
                        display_name=str(body.get("name", "")), bio=str(body.get("biography", "")),
                        avatar_url=body.get("profile_picture_url"), website=body.get("website"))
-
-    def update_profile(self, account: AccountRef, *, display_name: str | None = None,
-                       bio: str | None = None, avatar: Image | None = None) -> Profile:
-        if display_name is None and bio is None and avatar is None:
-            return self.get_profile(account)
-        raise Unsupported("Instagram's API cannot change a profile: edit it in the app")
 
     # Connecting an account
 
@@ -244,33 +200,13 @@ class InstagramNetwork:
             "access_token": first["access_token"]})
         return self._credentials(str(long["access_token"]), expires_at(long.get("expires_in")))
 
-    def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
-        """Check the token belongs to `handle`; return what to store."""
-        token = require(secrets, "access_token", network="Instagram")[0]
-        credentials = self._credentials(token, secrets.get("expires_at", ""))
-        if credentials["username"].casefold() != handle.strip().lstrip("@").casefold():
-            raise PermanentError(f"Instagram: this login is @{credentials['username']},"
-                                 f" not {handle!r}")
-        return credentials
-
     def _credentials(self, token: str, expiry: str) -> dict[str, str]:
         me = self.graph.call("GET", "me", token=token, params={"fields": "user_id,username"})
         return {"access_token": token, "ig_user_id": str(me["user_id"]),
                 "username": str(me.get("username", "")), "expires_at": expiry}
 
-    def refresh(self, credentials: Mapping[str, str]) -> Mapping[str, str] | None:
-        """A fresh 60-day token in the last week of the old one's life, else None."""
-        if not expiring(credentials, within=REFRESH_BEFORE):
-            return None
-        body = self.graph.call("GET", "https://graph.instagram.com/refresh_access_token",
-                               params={"grant_type": "ig_refresh_token",
-                                       "access_token": credentials["access_token"]})
-        return {**credentials, "access_token": str(body["access_token"]),
-                "expires_at": expires_at(body.get("expires_in"))}
-
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         raise Unsupported(f"{path}: bedside does not read Instagram's export yet")
-
 
 
 def _caption(post: OutgoingPost) -> str:

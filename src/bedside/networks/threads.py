@@ -21,9 +21,8 @@ https://developers.facebook.com/docs/threads/insights.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -32,27 +31,20 @@ from bedside.networks.base import (
     AccountRef,
     ArchivePost,
     Follower,
-    Image,
     Interaction,
-    NetworkContext,
     OutgoingPost,
-    PermanentError,
     PostMetrics,
     Profile,
     Published,
     Unsupported,
 )
-from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume
-from bedside.networks.limits import limits_for
+from bedside.networks.journal import Candidate, Search
 from bedside.networks.meta import (
-    App,
-    GraphClient,
+    GraphNetwork,
     expires_at,
-    expiring,
     insight_values,
     make_container,
     publish_once,
-    require,
     timestamp,
 )
 
@@ -64,38 +56,28 @@ AUTHORIZE = "https://threads.net/oauth/authorize"
 SCOPES = ("threads_basic", "threads_content_publish", "threads_read_replies",
           "threads_manage_replies", "threads_manage_insights", "threads_manage_mentions",
           "threads_delete")
-REFRESH_BEFORE = timedelta(days=7)
 POST_FIELDS = "id,text,timestamp,permalink"
 REPLY_FIELDS = "id,text,timestamp,permalink,username"
 
 
-class ThreadsNetwork:
+class ThreadsNetwork(GraphNetwork):
     """A Threads profile. Credentials: access_token, threads_user_id, username, expires_at."""
 
     name = "threads"
-
-    def __init__(self, context: NetworkContext, *, app: App | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.context = context
-        self.limits = limits_for("threads")
-        self.graph = GraphClient(context, network="Threads", base=GRAPH)
-        self.journal = Journal(context.data_dir, self.name)
-        self._app, self._sleep = app, sleep
-
-    @property
-    def app(self) -> App:
-        if self._app is None:
-            self._app = App.from_env("threads")
-        return self._app
+    label = "Threads"
+    graph_base = GRAPH
+    user_key = "threads_user_id"
+    refresh_url = f"{HOST}/refresh_access_token"
+    refresh_grant = "th_refresh_token"
+    insight_metrics = "views,likes,replies,reposts,quotes"
+    profile_read_only = "The Threads API cannot change a profile: edit it in the app"
 
     # Publishing
 
     def publish(self, account: AccountRef, post: OutgoingPost, *,
                 idempotency_key: str) -> Published:
-        token, user = require(account.credentials, "access_token", "threads_user_id",
-                              network="Threads")
-        earlier = resume(self.journal, account.handle, idempotency_key,
-                         lambda search: self._candidates(account, search))
+        token, user = self._token_and_user(account.credentials)
+        earlier = self._resume(account, idempotency_key)
         if earlier is not None:
             return earlier
         container = self._container(account, post, token, user)
@@ -120,17 +102,8 @@ class ThreadsNetwork:
         # a text container needs no processing
         return str(self.graph.call("POST", f"{user}/threads", token=token, data=form)["id"])
 
-    def find(self, account: AccountRef, *, idempotency_key: str,
-             post: OutgoingPost | None = None,
-             sent_after: datetime | None = None) -> Published | None:
-        """The thread published with this key, None if none (networks.journal)."""
-        return recall(self.journal, account.handle, idempotency_key,
-                      lambda search: self._candidates(account, search),
-                      hint=hint(post, sent_after))
-
     def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
-        token, user = require(account.credentials, "access_token", "threads_user_id",
-                              network="Threads")
+        token, user = self._token_and_user(account.credentials)
         if search.reply_to is None:
             items = self.graph.pages(f"{user}/threads", token=token, params={
                 "fields": POST_FIELDS, "limit": "50",
@@ -143,7 +116,7 @@ class ThreadsNetwork:
                           i.get("permalink"), mine=i.get("username", own) == own) for i in items]
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
-        token = require(account.credentials, "access_token", network="Threads")[0]
+        token = self._token(account.credentials)
         response = self.graph.request("DELETE", remote_id, token=token)
         if response.status_code != 404:
             self.graph.checked(response)
@@ -153,8 +126,7 @@ class ThreadsNetwork:
     def fetch_interactions(self, account: AccountRef, *,
                            since: datetime | None = None) -> Sequence[Interaction]:
         """Replies to the account's recent threads (not its own) and mentions of it."""
-        token, user = require(account.credentials, "access_token", "threads_user_id",
-                              network="Threads")
+        token, user = self._token_and_user(account.credentials)
         own = account.credentials.get("username", account.handle)
         found: list[Interaction] = []
         recent = self.graph.pages(f"{user}/threads", token=token, max_pages=1,
@@ -170,26 +142,15 @@ class ThreadsNetwork:
         return sorted((i for i in found if since is None or i.created_at > since),
                       key=lambda i: i.created_at)
 
-    def fetch_metrics(self, account: AccountRef,
-                      remote_ids: Sequence[str]) -> Sequence[PostMetrics]:
-        token = require(account.credentials, "access_token", network="Threads")[0]
-        metrics = []
-        for remote_id in remote_ids:
-            response = self.graph.request("GET", f"{remote_id}/insights", token=token, params={
-                "metric": "views,likes,replies,reposts,quotes"})
-            if response.status_code == 404:
-                continue
-            values = insight_values(self.graph.checked(response))
-            metrics.append(PostMetrics(
-                remote_id=remote_id, fetched_at=datetime.now(UTC), likes=values.get("likes"),
-                replies=values.get("replies"), reposts=values.get("reposts"),
-                quotes=values.get("quotes"), impressions=values.get("views"),
-            ))
-        return metrics
+    def _post_metrics(self, remote_id: str, values: Mapping[str, int]) -> PostMetrics:
+        return PostMetrics(
+            remote_id=remote_id, fetched_at=datetime.now(UTC), likes=values.get("likes"),
+            replies=values.get("replies"), reposts=values.get("reposts"),
+            quotes=values.get("quotes"), impressions=values.get("views"),
+        )
 
     def account_metrics(self, account: AccountRef) -> AccountMetrics:
-        token, user = require(account.credentials, "access_token", "threads_user_id",
-                              network="Threads")
+        token, user = self._token_and_user(account.credentials)
         body = self.graph.call("GET", f"{user}/threads_insights", token=token,
                                params={"metric": "followers_count"})
         return AccountMetrics(fetched_at=datetime.now(UTC),
@@ -201,19 +162,13 @@ class ThreadsNetwork:
     # Profile
 
     def get_profile(self, account: AccountRef) -> Profile:
-        token = require(account.credentials, "access_token", network="Threads")[0]
+        token = self._token(account.credentials)
         body = self.graph.call("GET", "me", token=token, params={
             "fields": "id,username,name,threads_profile_picture_url,threads_biography"})
         return Profile(handle=str(body.get("username", account.handle)),
                        display_name=str(body.get("name", "")),
                        bio=str(body.get("threads_biography", "")),
                        avatar_url=body.get("threads_profile_picture_url"))
-
-    def update_profile(self, account: AccountRef, *, display_name: str | None = None,
-                       bio: str | None = None, avatar: Image | None = None) -> Profile:
-        if display_name is None and bio is None and avatar is None:
-            return self.get_profile(account)
-        raise Unsupported("The Threads API cannot change a profile: edit it in the app")
 
     # Connecting an account
 
@@ -234,27 +189,10 @@ class ThreadsNetwork:
             "access_token": short["access_token"]})
         return self._credentials(str(long["access_token"]), expires_at(long.get("expires_in")))
 
-    def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
-        token = require(secrets, "access_token", network="Threads")[0]
-        credentials = self._credentials(token, secrets.get("expires_at", ""))
-        if credentials["username"].casefold() != handle.strip().lstrip("@").casefold():
-            raise PermanentError(f"Threads: this login is @{credentials['username']},"
-                                 f" not {handle!r}")
-        return credentials
-
     def _credentials(self, token: str, expiry: str) -> dict[str, str]:
         me = self.graph.call("GET", "me", token=token, params={"fields": "id,username"})
         return {"access_token": token, "threads_user_id": str(me["id"]),
                 "username": str(me.get("username", "")), "expires_at": expiry}
-
-    def refresh(self, credentials: Mapping[str, str]) -> Mapping[str, str] | None:
-        """A fresh 60-day token in the last week of the old one's life, else None."""
-        if not expiring(credentials, within=REFRESH_BEFORE):
-            return None
-        body = self.graph.call("GET", f"{HOST}/refresh_access_token", params={
-            "grant_type": "th_refresh_token", "access_token": credentials["access_token"]})
-        return {**credentials, "access_token": str(body["access_token"]),
-                "expires_at": expires_at(body.get("expires_in"))}
 
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         raise Unsupported(f"{path}: bedside does not read Threads' export yet")
