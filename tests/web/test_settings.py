@@ -235,6 +235,7 @@ def test_an_owner_changes_a_role_and_removes_a_member(web: Web) -> None:
     assert EDITOR not in [m["email"] for m in client.get("/api/members").json()]
     gone = editor.get("/approvals", follow_redirects=False)  # no practice left for them
     assert gone.status_code == 303 and gone.headers["location"] == "/setup/practice"
+    assert "ask its owner to add you" in editor.get("/setup/practice").text
     with web.store.session() as s:
         actions = [(e.action, e.detail.get("role")) for e in
                    audit.entries(s, web.owner.workspace_id, action="member.")]
