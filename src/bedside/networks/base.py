@@ -42,6 +42,8 @@ from bedside.networks.values import (
     Profile,
     Published,
     Unit,
+    link_after_blank_line,
+    link_on_next_line,
 )
 
 __all__ = [
@@ -69,6 +71,8 @@ __all__ = [
     "TransientError",
     "Unit",
     "Unsupported",
+    "link_after_blank_line",
+    "link_on_next_line",
 ]
 
 

@@ -62,6 +62,7 @@ from bedside.networks.base import (
     Profile,
     Published,
     TransientError,
+    link_after_blank_line,
 )
 from bedside.networks.bluesky_records import (
     POST,
@@ -185,7 +186,7 @@ class BlueskyNetwork:
             return done
 
         def create(client: Client, did: str) -> Published:
-            text = content.post_text(post)
+            text = link_after_blank_line(post)
             record = models.AppBskyFeedPost.Record(
                 text=text, created_at=client.get_current_time_iso(),
                 facets=client.detect_facets(text) or None,

@@ -1,4 +1,4 @@
-"""Bluesky records and bedside's values: a post's text and the checks the server would make,
+"""Bluesky records and bedside's values: a post's length and the checks the server would make,
 its images embed and reply reference, the profile record, and notifications, followers and
 profiles read back as bedside's Interaction, Follower and Profile.
 
@@ -23,6 +23,7 @@ from bedside.networks.base import (
     OutgoingPost,
     PermanentError,
     Profile,
+    link_after_blank_line,
 )
 from bedside.networks.bluesky_records import PROFILE, AtUri, blob_url, parse_time, post_url
 from bedside.networks.bluesky_sdk import error_code
@@ -36,7 +37,6 @@ __all__ = [
     "follower",
     "images_embed",
     "interaction",
-    "post_text",
     "profile",
     "profile_record",
     "reply_ref",
@@ -46,16 +46,9 @@ MAX_IMAGE_BYTES = 1_000_000  # app.bsky.embed.images and the profile avatar: max
 AVATAR_TYPES = ("image/png", "image/jpeg")  # app.bsky.actor.profile avatar: accept
 
 
-def post_text(post: OutgoingPost) -> str:
-    """The post's text, with its link at the end when the text does not already show it."""
-    if not post.link or post.link in post.text:
-        return post.text
-    return f"{post.text.rstrip()}\n\n{post.link}"
-
-
 def check_length(post: OutgoingPost, limits: Limits) -> None:
     """Refuse what the server would (app.bsky.feed.post: 300 graphemes, 3,000 bytes)."""
-    text = post_text(post)
+    text = link_after_blank_line(post)
     length, most = measure(text, "bluesky"), limits.max_length
     if length > most:
         raise PermanentError(f"A Bluesky post holds at most {most} characters; this one has "

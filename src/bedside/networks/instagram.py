@@ -39,6 +39,7 @@ from bedside.networks.base import (
     Profile,
     Published,
     Unsupported,
+    link_on_next_line,
 )
 from bedside.networks.journal import Candidate, Search
 from bedside.networks.meta import (
@@ -78,7 +79,7 @@ class InstagramNetwork(GraphNetwork):
         earlier = self._resume(account, idempotency_key)
         if earlier is not None:
             return earlier
-        caption = _caption(post)
+        caption = link_on_next_line(post)
         if post.reply_to is not None:
             if post.images:
                 raise PermanentError("Instagram replies to comments are text only")
@@ -96,7 +97,7 @@ class InstagramNetwork(GraphNetwork):
                             reply_to=post.reply_to, permalink=post.reply_to is None)
 
     def _sent_text(self, post: OutgoingPost) -> str:
-        return _caption(post)
+        return link_on_next_line(post)
 
     def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         token, user = self._token_and_user(account.credentials)
@@ -207,11 +208,6 @@ class InstagramNetwork(GraphNetwork):
 
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         raise Unsupported(f"{path}: bedside does not read Instagram's export yet")
-
-
-def _caption(post: OutgoingPost) -> str:
-    """The caption as sent: a caption's link is plain text (shown, not tapped), so it is added."""
-    return post.text if not post.link or post.link in post.text else f"{post.text}\n{post.link}"
 
 
 def _json(content: bytes) -> dict[str, Any]:

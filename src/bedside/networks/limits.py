@@ -6,15 +6,16 @@ values. The guard imports nothing of the networks package; the dependency goes t
 
     limits_for("mastodon")   Limits(name="Mastodon", max_length=500, unit="graphemes", ...)
     measure(text, "x")       the post's length in the network's own units (X: weighted)
+    check_post(post, limits) refuse more images, or longer alt text, than the network takes
 """
 
 from __future__ import annotations
 
 from bedside.errors import BedsideError
 from bedside.guard import lengths
-from bedside.networks.base import Limits
+from bedside.networks.base import Limits, OutgoingPost, PermanentError
 
-__all__ = ["MissingLimits", "limits_for", "measure"]
+__all__ = ["MissingLimits", "check_post", "limits_for", "measure"]
 
 
 class MissingLimits(BedsideError, KeyError):
@@ -51,3 +52,15 @@ def measure(text: str, network: str) -> int:
     """Return the length of `text` in `network`'s units, as the guard and the network count."""
     limits_for(network)  # MissingLimits, with the fix, for a network the file lacks
     return lengths.measure(text, network)
+
+
+def check_post(post: OutgoingPost, limits: Limits) -> None:
+    """Raise PermanentError for more images, or longer alt text, than `limits` allow."""
+    name, max_images, alt_max = limits.name, limits.max_images, limits.alt_text_max
+    if max_images is not None and len(post.images) > max_images:
+        raise PermanentError(f"{name} takes at most {max_images} images a post; this one has"
+                             f" {len(post.images)}.")
+    for number, image in enumerate(post.images, 1):
+        if alt_max is not None and len(image.alt) > alt_max:
+            raise PermanentError(f"{name} takes alt text of at most {alt_max} characters; image"
+                                 f" {number} has {len(image.alt)}.")

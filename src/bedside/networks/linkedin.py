@@ -54,6 +54,7 @@ from bedside.networks.base import (
     Published,
     TransientError,
     Unsupported,
+    link_on_next_line,
 )
 from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
 from bedside.networks.limits import limits_for
@@ -139,7 +140,7 @@ class LinkedInNetwork:
                          lambda search: self._candidates(account, search))
         if earlier is not None:
             return earlier
-        text = _with_link(post)
+        text = link_on_next_line(post)
         if post.reply_to is not None:
             if post.images:
                 raise PermanentError("LinkedIn comments take no images with alt text")
@@ -190,7 +191,7 @@ class LinkedInNetwork:
         """The post published with this key, None if none (networks.journal)."""
         return recall(self.journal, account.handle, idempotency_key,
                       lambda search: self._candidates(account, search),
-                      hint=hint(post, sent_after, _with_link))
+                      hint=hint(post, sent_after, link_on_next_line))
 
     def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         token, author = require(account.credentials, "access_token", "author",
@@ -392,11 +393,6 @@ class LinkedInNetwork:
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         """Posts from LinkedIn's data export (Shares.csv, alone or in the export's zip)."""
         return linkedin_export.read(path)
-
-
-def _with_link(post: OutgoingPost) -> str:
-    """The text as sent: the link appended unless the text already holds it."""
-    return post.text if not post.link or post.link in post.text else f"{post.text}\n{post.link}"
 
 
 def _check(response: httpx.Response) -> None:

@@ -53,10 +53,11 @@ from bedside.networks.base import (
     Profile,
     Published,
     TransientError,
+    link_after_blank_line,
 )
 from bedside.networks.html_text import first_link, plain_text
 from bedside.networks.journal import Candidate, Journal, Search, hint, recall
-from bedside.networks.limits import limits_for
+from bedside.networks.limits import check_post, limits_for
 from bedside.networks.sdk_http import (
     HttpxAdapter,
     access_token,
@@ -95,8 +96,8 @@ class MastodonNetwork:
         self, account: AccountRef, post: OutgoingPost, *, idempotency_key: str
     ) -> Published:
         """Upload the images (alt text as their description), then post once per key."""
-        _check_post(post, self.limits.max_images, self.limits.alt_text_max)
-        text = _with_link(post)
+        check_post(post, self.limits)
+        text = link_after_blank_line(post)
         now = datetime.now(UTC)
         earlier = self.journal.get(account.handle, idempotency_key)
         if earlier is not None and earlier.published is not None:
@@ -145,7 +146,7 @@ class MastodonNetwork:
             return None  # a new attempt with the same key gets the first status back
         return recall(self.journal, account.handle, idempotency_key,
                       lambda search: self._candidates(account, search),
-                      hint=hint(post, sent_after, _with_link))
+                      hint=hint(post, sent_after, link_after_blank_line))
 
     def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         """The account's statuses (replies included) since `search.since`, as their source."""
@@ -342,16 +343,6 @@ def _iso_reset(headers: httpx.Headers) -> float | None:
 # Values
 
 
-def _check_post(post: OutgoingPost, max_images: int | None, alt_max: int | None) -> None:
-    if max_images is not None and len(post.images) > max_images:
-        raise PermanentError(f"{NAME} takes at most {max_images} images a post; this one has"
-                             f" {len(post.images)}.")
-    for number, image in enumerate(post.images, 1):
-        if alt_max is not None and len(image.alt) > alt_max:
-            raise PermanentError(f"{NAME} takes alt text of at most {alt_max} characters; image"
-                                 f" {number} has {len(image.alt)}.")
-
-
 def _check_profile(name_max: int | None, bio_max: int | None, name: str | None,
                    bio: str | None) -> None:
     if name is not None and name_max is not None and len(name) > name_max:
@@ -360,12 +351,6 @@ def _check_profile(name_max: int | None, bio_max: int | None, name: str | None,
     if bio is not None and bio_max is not None and len(bio) > bio_max:
         raise PermanentError(f"{NAME} bios take at most {bio_max} characters; this one has"
                              f" {len(bio)}.")
-
-
-def _with_link(post: OutgoingPost) -> str:
-    if post.link and post.link not in post.text:
-        return f"{post.text.rstrip()}\n\n{post.link}"
-    return post.text
 
 
 def _upload(api: Mastodon, image: Image) -> str:

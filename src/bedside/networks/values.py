@@ -1,8 +1,8 @@
 """The values the `Network` protocol (networks.base) takes and returns.
 
-Frozen dataclasses. Post texts can hold patient data and credentials are secrets: the reprs show
-lengths and counts, never the text or a token, so a value that reaches a log or a traceback leaks
-nothing.
+Frozen dataclasses, and the two ways a connector puts a post's link into its text. Post texts
+can hold patient data and credentials are secrets: the reprs show lengths and counts, never the
+text or a token, so a value that reaches a log or a traceback leaks nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ __all__ = [
     "Profile",
     "Published",
     "Unit",
+    "link_after_blank_line",
+    "link_on_next_line",
 ]
 
 # How a network counts a post's length; the names of guard/data/limits.toml plus "bytes".
@@ -120,6 +122,20 @@ class OutgoingPost:
             f"OutgoingPost(text=<{len(self.text)} chars>, link={self.link!r}, "
             f"images={len(self.images)}, reply_to={self.reply_to!r})"
         )
+
+
+def link_after_blank_line(post: OutgoingPost) -> str:
+    """The text as sent where a link is text at the end (Mastodon, X, Bluesky): the link after a
+    blank line, unless the text already holds it."""
+    if not post.link or post.link in post.text:
+        return post.text
+    return f"{post.text.rstrip()}\n\n{post.link}"
+
+
+def link_on_next_line(post: OutgoingPost) -> str:
+    """The text as sent where a link is plain text (an Instagram caption, LinkedIn commentary):
+    the link on the next line, unless the text already holds it."""
+    return post.text if not post.link or post.link in post.text else f"{post.text}\n{post.link}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,9 +55,10 @@ from bedside.networks.base import (
     Profile,
     Published,
     TransientError,
+    link_after_blank_line,
 )
 from bedside.networks.journal import Candidate, Journal, Search, hint, recall
-from bedside.networks.limits import limits_for
+from bedside.networks.limits import check_post, limits_for
 from bedside.networks.sdk_http import (
     HttpxAdapter,
     access_token,
@@ -93,8 +94,8 @@ class XNetwork:
         self, account: AccountRef, post: OutgoingPost, *, idempotency_key: str
     ) -> Published:
         """Upload the images with their alt text, then create the post (once: see find)."""
-        _check_post(post, self.limits.max_images, self.limits.alt_text_max)
-        text = _with_link(post)
+        check_post(post, self.limits)
+        text = link_after_blank_line(post)
         earlier = self.journal.get(account.handle, idempotency_key)
         if earlier is not None and earlier.state != "refused":
             # Made, or sent without an answer: never send it again without looking first.
@@ -134,7 +135,7 @@ class XNetwork:
         CannotTell, or TransientError while X may not list a new post yet."""
         return recall(self.journal, account.handle, idempotency_key,
                       lambda search: self._candidates(account, search),
-                      hint=hint(post, sent_after, _with_link))
+                      hint=hint(post, sent_after, link_after_blank_line))
 
     def _candidates(self, account: AccountRef, search: Search) -> list[Candidate]:
         """The account's posts (replies included) since `search.since`, up to 100."""
@@ -331,22 +332,6 @@ def _said(answer: httpx.Response) -> str:
 
 
 # Values
-
-
-def _check_post(post: OutgoingPost, max_images: int | None, alt_max: int | None) -> None:
-    if max_images is not None and len(post.images) > max_images:
-        raise PermanentError(f"{NAME} takes at most {max_images} images a post; this one has"
-                             f" {len(post.images)}.")
-    for number, image in enumerate(post.images, 1):
-        if alt_max is not None and len(image.alt) > alt_max:
-            raise PermanentError(f"{NAME} takes alt text of at most {alt_max} characters; image"
-                                 f" {number} has {len(image.alt)}.")
-
-
-def _with_link(post: OutgoingPost) -> str:
-    if post.link and post.link not in post.text:
-        return f"{post.text.rstrip()}\n\n{post.link}"
-    return post.text
 
 
 def _upload(api: tweepy.Client, image: Image, *, alt: bool = True) -> str:
