@@ -209,3 +209,22 @@ def test_post_text_is_escaped_on_the_approvals_page(web: Web) -> None:
     assert "<script>alert" not in page and "<b onmouseover" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     assert "&lt;b onmouseover=alert(1)&gt;hi&lt;/b&gt;" in page
+
+
+def test_a_long_list_shows_the_earliest_first_and_counts_the_rest(
+        signoff: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bedside.web.routes import approvals as approvals_routes
+
+    monkeypatch.setattr(approvals_routes, "PAGE", 2)
+    outbox = accounts.find_account(signoff.store, signoff.owner, "outbox:lakeside").id
+    later, sooner, soonest = (
+        publish.schedule(signoff.store, signoff.owner,
+                         publish.compose(signoff.store, signoff.owner, f"{CLEAN} ({n})",
+                                         to=[outbox]).id,
+                         datetime.now(UTC) + timedelta(days=days))
+        for n, days in ((1, 9), (2, 5), (3, 2)))
+    page = signoff.client_for(REVIEWER).get("/approvals").text
+    assert page.index(f'id="post-{soonest.id}"') < page.index(f'id="post-{sooner.id}"')
+    assert f'id="post-{later.id}"' not in page
+    assert "Showing the first 2 of 3 posts waiting" in page
+    assert len(signoff.client_for(REVIEWER).get("/api/approvals").json()) == 3

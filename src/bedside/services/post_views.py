@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bedside.services.accounts import AccountView, view
@@ -119,22 +119,37 @@ def list_posts(store: Store, actor: Actor, *, status: str | None = None) -> list
         return views_of(s, list(posts))
 
 
-def awaiting_review(store: Store, actor: Actor) -> list[PostView]:
-    """What a reviewer has to answer: scheduled posts held for sign-off or blocked, and drafts
-    whose author asked for a review. A draft nobody asked about is its author's work."""
+def awaiting_review(store: Store, actor: Actor, *, limit: int | None = None) -> list[PostView]:
+    """What a reviewer has to answer, the earliest planned first: scheduled posts held for
+    sign-off or blocked, and drafts whose author asked for a review. A draft nobody asked about
+    is its author's work. `limit`: at most that many (a page of them)."""
+    with store.session() as s:
+        query = _waiting(actor).options(*_POST_LOADS).order_by(
+            Post.scheduled_at.is_(None), Post.scheduled_at, Post.id)
+        if limit is not None:
+            query = query.limit(limit)
+        views = views_of(s, list(s.scalars(query)))
+    return [v for v in views if v.stage in ("awaiting sign-off", "blocked")]
+
+
+def count_awaiting_review(store: Store, actor: Actor) -> int:
+    """How many posts may await review (the candidates awaiting_review reads), for "N more"."""
+    with store.session() as s:
+        found = s.scalar(select(func.count()).select_from(
+            _waiting(actor).with_only_columns(Post.id).subquery()))
+        return int(found or 0)
+
+
+def _waiting(actor: Actor) -> Select[Any]:
+    # Posts with nothing queued or out, either planned or sent for review: the candidates for
+    # "awaiting sign-off" or "blocked" (a cleared post has live ledger rows); the stage decides.
     out_or_queued = select(Publication.id).where(Publication.post_id == Post.id,
                                                  Publication.state != "cancelled").exists()
-    with store.session() as s:
-        posts = s.scalars(
-            select(Post).where(
-                Post.workspace_id == actor.workspace_id, Post.origin == "composed",
-                Post.status != "cancelled",
-                (Post.status == "scheduled") | Post.review_requested_at.is_not(None),
-                ~out_or_queued)
-            .options(*_POST_LOADS)
-            .order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
-        views = views_of(s, list(posts))
-    return [v for v in views if v.stage in ("awaiting sign-off", "blocked")]
+    return select(Post).where(
+        Post.workspace_id == actor.workspace_id, Post.origin == "composed",
+        Post.status != "cancelled",
+        (Post.status == "scheduled") | Post.review_requested_at.is_not(None),
+        ~out_or_queued)
 
 
 # A listing loads every post's versions with their findings and variants in a few queries

@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.responses import RedirectResponse, Response
 
 from bedside.errors import UsageError
-from bedside.services import agenda, publish
+from bedside.services import agenda, post_views, publish
 from bedside.services.publish import PostView
 from bedside.services.workspaces import Actor
 from bedside.store import Store
@@ -27,6 +27,7 @@ from bedside.web.templating import render
 
 router = APIRouter()
 Reviewer = Annotated[Actor, Depends(require("review"))]
+PAGE = 50  # posts on the page, the earliest planned first; answering them brings the next
 DONE = {
     "approved": "Approved.",
     "rejected": "Rejected; its author sees your note.",
@@ -52,10 +53,11 @@ def _findings_by_channel(post: PostView) -> list[dict[str, Any]]:
 
 def _page(request: Request, store: Store, actor: Actor, *, message: str | None = None,
           error: str | None = None, status_code: int = 200) -> Response:
-    posts = publish.awaiting_review(store, actor)
+    posts = post_views.awaiting_review(store, actor, limit=PAGE)
+    total = post_views.count_awaiting_review(store, actor) if len(posts) >= PAGE else len(posts)
     return render(request, "approvals.html", {
         "title": "Approvals", "nav": "approvals", "message": message, "error": error,
-        "zone": ZoneInfo(agenda.practice_zone(store, actor)),
+        "zone": ZoneInfo(agenda.practice_zone(store, actor)), "total": total,
         "items": [{"post": p, "channels": _findings_by_channel(p),
                    "blocking": sorted({f.rule for f in p.findings if f.severity == "block"})}
                   for p in posts]}, status_code=status_code)
