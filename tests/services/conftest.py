@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -19,6 +20,14 @@ timezone = "America/Chicago"
 phones = ["(555) 010-2000"]
 staff = ["Dr. Anita Patel", "Kim Ortiz, RN"]
 """
+
+
+# The moment and the texts the publishing tests share: a post that is fine, and one naming a
+# patient with care details (blocked for PHI).
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+LATER = NOW + timedelta(days=1)
+SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
+PHI = "Great to see Maria Gonzalez back at her follow-up this morning after her knee surgery!"
 
 
 @dataclass

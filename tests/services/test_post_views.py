@@ -3,15 +3,11 @@ time gives (view_of), whatever the post went through."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from bedside.services import publish, workspaces
 
-from .conftest import Practice
-
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
-SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
-PHI = "Great to see Maria Gonzalez back at her follow-up this morning after her knee surgery!"
+from .conftest import NOW, PHI, SAFE, Practice
 
 
 def test_a_listing_gives_the_same_views_as_one_at_a_time(practice: Practice) -> None:

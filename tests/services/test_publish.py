@@ -13,12 +13,7 @@ from bedside.services import audit, publish, workspaces
 from bedside.services.workspaces import NotFound, PermissionDenied
 from bedside.store.models import Publication
 
-from .conftest import Practice
-
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
-LATER = NOW + timedelta(days=1)
-SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
-PHI = "Great to see Maria Gonzalez back at her follow-up this morning after her knee surgery!"
+from .conftest import LATER, NOW, PHI, SAFE, Practice
 
 
 def _rows(p: Practice, post_id: int) -> list[Publication]:

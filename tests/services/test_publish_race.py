@@ -5,7 +5,7 @@ twice (PostgreSQL: FOR UPDATE; SQLite: BEGIN IMMEDIATE)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -15,9 +15,7 @@ from bedside.services.publish import _cancel_rows
 from bedside.store.models import Publication
 from bedside.store.secrets import sealer_for
 
-from .conftest import Practice
-
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+from .conftest import NOW, Practice
 
 
 def test_a_claim_waits_for_an_edit_in_progress(practice: Practice) -> None:

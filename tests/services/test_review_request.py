@@ -3,7 +3,7 @@ waits for the answer even where the workspace does not require sign-off."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -14,12 +14,7 @@ from bedside.services.publish import AlreadyOut
 from bedside.services.workspaces import NotFound, PermissionDenied
 from bedside.store.models import Publication
 
-from .conftest import PROFILE, Practice
-
-NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
-LATER = NOW + timedelta(days=1)
-SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
-PHI = "Great to see Maria Gonzalez back at her follow-up this morning after her knee surgery!"
+from .conftest import LATER, NOW, PHI, PROFILE, SAFE, Practice
 
 
 def _states(p: Practice, post_id: int) -> list[str]:
