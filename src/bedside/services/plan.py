@@ -42,6 +42,7 @@ DEFAULT_SLOTS = tuple((day, time(h)) for day in range(5) for h in (9, 13))
 LEAD = timedelta(minutes=5)  # never offer a slot so close that nobody can review it
 HORIZON_WEEKS = 12
 HISTORY = timedelta(days=365)  # months, not days (mistake 6): a year of posts ranks the hours
+BEST_HOURS_POSTS = 3_000  # the latest posts read for the best hours: 18 a bucket of the 168
 
 
 def get_strategy(store: Store, actor: Actor) -> StrategyDoc:
@@ -158,34 +159,40 @@ def _in_week(taken: set[datetime], candidate: datetime, zone: ZoneInfo) -> int:
 
 def best_hours(store: Store, actor: Actor, account_ids: Sequence[int] = (), *,
                top: int = 3, now: datetime | None = None) -> list[BestHour]:
-    """The hours (practice clock) when these accounts' posts of the last year did best against
-    their usual engagement (all the workspace's accounts when none are named); empty without
-    enough history. The method is best_time's (../shared/domain/cadence.md)."""
+    """The hours (practice clock) when these accounts' posts of the last year (the latest
+    3,000 at most) did best against their usual engagement (all the workspace's accounts when
+    none are named); empty without enough history. The method is best_time's
+    (../shared/domain/cadence.md)."""
     since = (now or datetime.now(UTC)) - HISTORY
     zone = ZoneInfo(get_strategy(store, actor).timezone)
     with store.session() as s:
         own = set(s.scalars(select(Account.id).where(
             Account.workspace_id == actor.workspace_id)))
     chosen = sorted(own & set(account_ids)) if account_ids else sorted(own)
-    # Every snapshot of these accounts' posts of the year; the latest per post is picked below
-    # (a join on a per-post maximum would group every practice's snapshots). Rows are found by
-    # account (the (account, remote id) index); the state is checked here, or SQLite would walk
-    # every practice's published rows by the state index.
-    query = (
-        select(Publication.id, Publication.account_id, Publication.published_at,
-               Publication.state, MetricSnapshot.fetched_at, MetricSnapshot.id,
-               MetricSnapshot.likes, MetricSnapshot.replies, MetricSnapshot.reposts,
-               MetricSnapshot.quotes)
-        .join(MetricSnapshot, MetricSnapshot.publication_id == Publication.id)
-        .where(Publication.account_id.in_(chosen), Publication.published_at >= since)
-    )
+    # The latest posts of the year on these accounts (found by account: the (account, remote
+    # id) index; the state is checked here, or SQLite would walk every practice's published rows
+    # by the state index), then their snapshots; the latest counts per post are picked here.
     latest: dict[int, tuple[tuple[datetime, int], Published]] = {}
     with store.session() as s:
-        for pid, account_id, at, state, fetched, sid, *counts in s.execute(query):
-            if state != "published" or at is None or all(c is None for c in counts):
-                continue
-            if pid not in latest or (fetched, sid) > latest[pid][0]:
-                latest[pid] = ((fetched, sid), Published(account_id, at, sum(c or 0
-                                                                          for c in counts)))
+        rows = s.execute(
+            select(Publication.id, Publication.account_id, Publication.published_at,
+                   Publication.state)
+            .where(Publication.account_id.in_(chosen), Publication.published_at >= since)
+            .order_by(Publication.published_at.desc()).limit(BEST_HOURS_POSTS)).all()
+        posts = {pid: (account_id, at) for pid, account_id, at, state in rows
+                 if state == "published" and at is not None}
+        ids = list(posts)
+        for start in range(0, len(ids), 500):
+            for pid, fetched, sid, *counts in s.execute(
+                    select(MetricSnapshot.publication_id, MetricSnapshot.fetched_at,
+                           MetricSnapshot.id, MetricSnapshot.likes, MetricSnapshot.replies,
+                           MetricSnapshot.reposts, MetricSnapshot.quotes)
+                    .where(MetricSnapshot.publication_id.in_(ids[start:start + 500]))):
+                if all(c is None for c in counts):
+                    continue
+                if pid not in latest or (fetched, sid) > latest[pid][0]:
+                    account_id, at = posts[pid]
+                    engagement = sum(c or 0 for c in counts)
+                    latest[pid] = ((fetched, sid), Published(account_id, at, engagement))
     return rank_hours([post for _, post in latest.values()], zone, top=top)
 
