@@ -1,4 +1,5 @@
-"""What the publisher benchmarks share: a throw-away database, rows, and worker processes.
+"""What the publisher benchmarks share: a throw-away database, rows, and worker processes
+(started as the tests start theirs: tests/publisher/processes.py).
 
 The PostgreSQL server is BEDSIDE_BENCH_POSTGRES_URL (default postgresql://127.0.0.1:5432/test);
 each run works in a schema of its own, dropped at the end.
@@ -14,9 +15,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +27,11 @@ from sqlalchemy import create_engine, func, insert, select, text
 from bedside.settings import Settings, normalise_database_url
 from bedside.store import Store, open_store
 from bedside.store.models import Account, Post, PostVersion, Publication, Workspace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "publisher"))
+import processes  # noqa: E402  (tests/publisher/processes.py)
+
+wait_until = processes.wait_for  # publisher_speed's name for it
 
 POSTGRES_URL = normalise_database_url(
     os.environ.get("BEDSIDE_BENCH_POSTGRES_URL", "postgresql://127.0.0.1:5432/test"))
@@ -104,25 +109,13 @@ def states(bench: Bench) -> dict[str, int]:
         return {state: count for state, count in rows}
 
 
-def worker_env(settings: Settings) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("BEDSIDE_")}
-    env.update({"BEDSIDE_DATA_DIR": str(settings.data_dir),
-                "BEDSIDE_DATABASE_URL": settings.database_url,
-                "BEDSIDE_SECRET_KEY": settings.secret_key or "", "BEDSIDE_NO_KEYRING": "1"})
-    if settings.queue_url:
-        env["BEDSIDE_QUEUE_URL"] = settings.queue_url
-    return env
-
-
 def start_worker(bench: Bench, name: str, *, threads: int, lease: float = 60.0,
                  reconcile_every: float = 2.0, requeue_after: float = 10.0,
                  level: str = "WARNING") -> subprocess.Popen[bytes]:
-    with open(bench.workdir / f"{name}.log", "ab") as log:
-        return subprocess.Popen(
-            [sys.executable, "-m", "bedside.worker", "--workers", str(threads), "--lease",
-             str(lease), "--reconcile-every", str(reconcile_every), "--requeue-after",
-             str(requeue_after), "--log-level", level],
-            env=worker_env(bench.settings), stdout=log, stderr=subprocess.STDOUT)
+    """A worker process with the benchmarks' timings, logging to <workdir>/<name>.log."""
+    return processes.start_worker(bench.settings, bench.workdir / f"{name}.log",
+                                  threads=threads, lease=lease, reconcile_every=reconcile_every,
+                                  requeue_after=requeue_after, level=level)
 
 
 def stop_workers(procs: Sequence[subprocess.Popen[bytes]]) -> None:
@@ -135,15 +128,6 @@ def stop_workers(procs: Sequence[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def wait_until(condition: Callable[[], bool], *, timeout: float, every: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(every)
-    return condition()
 
 
 def percentile(values: Sequence[float], q: float) -> float:

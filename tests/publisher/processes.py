@@ -1,4 +1,8 @@
-"""Worker processes for the publisher's end-to-end and chaos tests (`python -m bedside.worker`)."""
+"""Worker processes for the publisher's end-to-end and chaos tests (`python -m bedside.worker`).
+
+Plain functions, no pytest: bench/_publisher.py imports this file with tests/publisher on
+sys.path, so the benchmarks start their workers the same way.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from bedside.settings import Settings
 
 
 def worker_env(settings: Settings) -> dict[str, str]:
+    """The environment a worker reads `settings` from (none of this process's BEDSIDE_*)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("BEDSIDE_")}
     env.update({
         "BEDSIDE_DATA_DIR": str(settings.data_dir),
@@ -40,6 +45,7 @@ def start_worker(settings: Settings, log: Path, *, threads: int = 2, lease: floa
 
 
 def wait_for(condition: Callable[[], bool], *, timeout: float, every: float = 0.1) -> bool:
+    """Whether `condition` came true within `timeout` seconds, looking every `every` seconds."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
