@@ -1,12 +1,12 @@
 """The outbox: a real local network that keeps every post it is sent, for dry runs, demos, tests.
 
 It honours the contract of a real connector. Posts go to `<data_dir>/outbox.sqlite3` (SQLite in
-WAL mode, readable by its owner only: posts may hold patient data; the file, its tables and rows
-are networks.outbox_store). One transaction, an INSERT … ON CONFLICT DO NOTHING on the unique
-(handle, idempotency_key) and a SELECT, is the publication: a process killed before its commit
-published nothing, one killed after it published exactly once, and a second publish with the same
-key returns the first record, as Mastodon does with its Idempotency-Key header. Several processes
-may publish at once.
+WAL mode, readable by its owner only: posts may hold patient data; the file, its tables, queries
+and rows are networks.outbox_store). One transaction, an INSERT … ON CONFLICT DO NOTHING on the
+unique (handle, idempotency_key) and a SELECT, is the publication: a process killed before its
+commit published nothing, one killed after it published exactly once, and a second publish with
+the same key returns the first record, as Mastodon does with its Idempotency-Key header. Several
+processes may publish at once.
 
 A key stays used after its post is deleted: `publish` and `find` still return that publication,
 so the reconciler never publishes again a post that someone took down.
@@ -108,14 +108,8 @@ class OutboxNetwork:
         images = json.dumps([outbox_store.recorded(image) for image in post.images])
         now = datetime.now(UTC).isoformat()
         with self.file.connection(write=True) as db:
-            db.execute(
-                "INSERT INTO posts (handle, idempotency_key, text, link, reply_to, images,"
-                " published_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (handle, idempotency_key) DO NOTHING",
-                (account.handle, idempotency_key, post.text, post.link, post.reply_to, images, now),
-            )
-            row = outbox_store.select_key(db, account.handle, idempotency_key)
-        record = outbox_store.record(row)
+            record = outbox_store.save_post(db, account.handle, idempotency_key, post,
+                                            images=images, now=now)
         log.debug(
             "outbox: %s holds %s for key %s (%d chars, %d images)",
             record.handle, record.remote_id, idempotency_key, len(post.text), len(post.images),
@@ -133,8 +127,8 @@ class OutboxNetwork:
         if _flag(account.options, "cannot_tell"):
             raise CannotTell("The outbox cannot tell whether this post exists (simulated).")
         with self.file.connection() as db:
-            row = outbox_store.select_key(db, account.handle, idempotency_key)
-        return None if row is None else outbox_store.record(row).published
+            record = outbox_store.post_for_key(db, account.handle, idempotency_key)
+        return None if record is None else record.published
 
     def delete(self, account: AccountRef, remote_id: str) -> None:
         """Mark the post deleted; a post already deleted or unknown to this handle is gone."""
@@ -142,10 +136,8 @@ class OutboxNetwork:
         if match is None:
             raise PermanentError(f"{remote_id!r} is not an outbox post id (outbox:<number>).")
         with self.file.connection(write=True) as db:
-            db.execute(
-                "UPDATE posts SET deleted_at = ? WHERE n = ? AND handle = ? AND deleted_at IS NULL",
-                (datetime.now(UTC).isoformat(), int(match[1]), account.handle),
-            )
+            outbox_store.mark_deleted(db, account.handle, int(match[1]),
+                                      now=datetime.now(UTC).isoformat())
 
     def connect(self, handle: str, secrets: Mapping[str, str]) -> Mapping[str, str]:
         """Accept any handle; keep what was given (the outbox checks no password)."""
@@ -180,14 +172,9 @@ class OutboxNetwork:
         with self.file.connection(write=True) as db:
             if in_reply_to is not None and not outbox_store.owns(db, handle, in_reply_to):
                 raise UsageError(f"{in_reply_to!r} is not a post of outbox account {handle!r}.")
-            cursor = db.execute(
-                "INSERT INTO interactions (handle, kind, author_handle, author_name, text,"
-                " created_at, in_reply_to, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (handle, kind, author_handle, author_name, text, when, in_reply_to, rating),
-            )
-            row = db.execute(f"SELECT {outbox_store.INTERACTION} FROM interactions WHERE n = ?",
-                             (cursor.lastrowid,)).fetchone()
-        interaction = outbox_store.interaction(row)
+            interaction = outbox_store.add_interaction(
+                db, handle, kind=kind, author_handle=author_handle, author_name=author_name,
+                text=text, created_at=when, in_reply_to=in_reply_to, rating=rating)
         log.debug("outbox: %s received %s %s (%d chars)",
                   handle, kind, interaction.remote_id, len(text))
         return interaction
@@ -199,12 +186,7 @@ class OutboxNetwork:
         _throttle(account.options)
         after = "" if since is None else since.astimezone(UTC).isoformat()
         with self.file.connection() as db:
-            rows = db.execute(
-                f"SELECT {outbox_store.INTERACTION} FROM interactions"
-                " WHERE handle = ? AND created_at > ? ORDER BY created_at, n",
-                (account.handle, after),
-            ).fetchall()
-        return [outbox_store.interaction(row) for row in rows]
+            return outbox_store.interactions(db, account.handle, after=after)
 
     def fetch_metrics(
         self, account: AccountRef, remote_ids: Sequence[str]
@@ -217,10 +199,7 @@ class OutboxNetwork:
             for remote_id in remote_ids:
                 if not outbox_store.owns(db, account.handle, remote_id, alive=True):
                     continue
-                counts = dict(db.execute(
-                    "SELECT kind, count(*) FROM interactions WHERE handle = ? AND in_reply_to = ?"
-                    " GROUP BY kind", (account.handle, remote_id),
-                ).fetchall())
+                counts = outbox_store.kinds_received(db, account.handle, remote_id)
                 found.append(PostMetrics(
                     remote_id=remote_id, fetched_at=now,
                     replies=counts.get("reply", 0), quotes=counts.get("quote", 0),
@@ -231,10 +210,7 @@ class OutboxNetwork:
         """The posts the account has up; nobody follows a local file, nor does it follow."""
         _throttle(account.options)
         with self.file.connection() as db:
-            (posts,) = db.execute(
-                "SELECT count(*) FROM posts WHERE handle = ? AND deleted_at IS NULL",
-                (account.handle,),
-            ).fetchone()
+            posts = outbox_store.live_posts(db, account.handle)
         return AccountMetrics(fetched_at=datetime.now(UTC), followers=0, following=0, posts=posts)
 
     def sample_followers(self, account: AccountRef, *, limit: int = 200) -> Sequence[Follower]:
@@ -246,11 +222,7 @@ class OutboxNetwork:
         """The stored profile; a handle never updated has an empty one."""
         _throttle(account.options)
         with self.file.connection() as db:
-            row = db.execute(
-                "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?",
-                (account.handle,),
-            ).fetchone()
-        return outbox_store.profile(account.handle, row)
+            return outbox_store.read_profile(db, account.handle)
 
     def update_profile(
         self,
@@ -275,22 +247,8 @@ class OutboxNetwork:
         picture = None if avatar is None else json.dumps(outbox_store.recorded(avatar))
         now = datetime.now(UTC).isoformat()
         with self.file.connection(write=True) as db:
-            db.execute(
-                "INSERT INTO profiles (handle, display_name, bio, avatar, updated_at)"
-                " VALUES (?, '', '', NULL, ?) ON CONFLICT (handle) DO NOTHING",
-                (account.handle, now),
-            )
-            db.execute(
-                "UPDATE profiles SET display_name = coalesce(?, display_name),"
-                " bio = coalesce(?, bio), avatar = coalesce(?, avatar), updated_at = ?"
-                " WHERE handle = ?",
-                (display_name, bio, picture, now, account.handle),
-            )
-            row = db.execute(
-                "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?",
-                (account.handle,),
-            ).fetchone()
-        return outbox_store.profile(account.handle, row)
+            return outbox_store.write_profile(db, account.handle, display_name=display_name,
+                                              bio=bio, avatar=picture, now=now)
 
     def read_archive(self, path: Path) -> Iterator[ArchivePost]:
         """Posts from an outbox export (`export_archive`); ArchiveError names file and post."""
@@ -310,12 +268,8 @@ class OutboxNetwork:
 
     def records(self, handle: str | None = None) -> list[OutboxRecord]:
         """Return every post the outbox holds (only `handle`'s when given), oldest first."""
-        where, args = ("WHERE handle = ?", (handle,)) if handle is not None else ("", ())
         with self.file.connection() as db:
-            rows = db.execute(f"SELECT {outbox_store.COLUMNS} FROM posts {where} ORDER BY n",
-                              args).fetchall()
-        return [outbox_store.record(row) for row in rows]
-
+            return outbox_store.records(db, handle)
 
 
 def rejection(post: OutgoingPost, limits: Limits) -> str | None:
@@ -376,10 +330,6 @@ def _throttle(options: Mapping[str, Any]) -> None:
         raise failure
 
 
-
-
 def _require_key(key: str) -> None:
     if not key:
         raise ValueError("idempotency_key must not be empty")
-
-

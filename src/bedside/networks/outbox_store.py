@@ -1,9 +1,13 @@
-"""The outbox's file: `<data_dir>/outbox.sqlite3`, its tables, and its rows as records.
+"""The outbox's file: `<data_dir>/outbox.sqlite3`, its tables, the queries networks.outbox
+makes, and its rows as records.
 
 SQLite in WAL mode, created whole and readable by its owner only (posts may hold patient data);
 every call is one connection, a write one transaction taken at once (BEGIN IMMEDIATE) so that
 another process's writer is waited for up to BUSY_MS. What SQLite raises becomes the network
 errors the publisher understands: locked or unreadable is transient, damaged is not.
+
+The queries take a connection from `OutboxFile.connection`, so that the caller decides what
+one transaction holds (a publication is its INSERT and the SELECT of what the key holds).
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ from typing import Any
 from bedside.networks.base import (
     Image,
     Interaction,
+    InteractionKind,
     NetworkError,
+    OutgoingPost,
     Profile,
     Published,
     TransientError,
@@ -32,19 +38,23 @@ from bedside.networks.base import (
 
 __all__ = [
     "BUSY_MS",
-    "COLUMNS",
-    "INTERACTION",
     "OutboxFile",
     "OutboxRecord",
     "REMOTE_ID",
     "RecordedImage",
     "SCHEMA",
-    "interaction",
+    "add_interaction",
+    "interactions",
+    "kinds_received",
+    "live_posts",
+    "mark_deleted",
     "owns",
-    "profile",
-    "record",
+    "post_for_key",
+    "read_profile",
+    "records",
     "recorded",
-    "select_key",
+    "save_post",
+    "write_profile",
 ]
 
 BUSY_MS = 10_000  # how long a writer waits for another process's transaction
@@ -82,8 +92,8 @@ SCHEMA = (
         updated_at      TEXT NOT NULL
     )""",
 )
-COLUMNS = "n, handle, idempotency_key, text, link, reply_to, images, published_at, deleted_at"
-INTERACTION = "n, kind, author_handle, author_name, text, created_at, in_reply_to, rating"
+_COLUMNS = "n, handle, idempotency_key, text, link, reply_to, images, published_at, deleted_at"
+_INTERACTION = "n, kind, author_handle, author_name, text, created_at, in_reply_to, rating"
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,6 +203,47 @@ def upgrade(db: sqlite3.Connection) -> None:
         db.execute("COMMIT")
 
 
+def save_post(db: sqlite3.Connection, handle: str, key: str, post: OutgoingPost, *,
+              images: str, now: str) -> OutboxRecord:
+    """Record `post` unless `key` already holds one; return what the key holds."""
+    db.execute(
+        "INSERT INTO posts (handle, idempotency_key, text, link, reply_to, images,"
+        " published_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (handle, idempotency_key) DO NOTHING",
+        (handle, key, post.text, post.link, post.reply_to, images, now),
+    )
+    return _record(_select_key(db, handle, key))
+
+
+def post_for_key(db: sqlite3.Connection, handle: str, key: str) -> OutboxRecord | None:
+    """The post recorded with `key`, deleted or not; None if none."""
+    row = _select_key(db, handle, key)
+    return None if row is None else _record(row)
+
+
+def mark_deleted(db: sqlite3.Connection, handle: str, n: int, *, now: str) -> None:
+    """Mark post `n` of `handle` deleted, unless it is already."""
+    db.execute(
+        "UPDATE posts SET deleted_at = ? WHERE n = ? AND handle = ? AND deleted_at IS NULL",
+        (now, n, handle),
+    )
+
+
+def records(db: sqlite3.Connection, handle: str | None = None) -> list[OutboxRecord]:
+    """Every post (only `handle`'s when given), oldest first."""
+    where, args = ("WHERE handle = ?", (handle,)) if handle is not None else ("", ())
+    rows = db.execute(f"SELECT {_COLUMNS} FROM posts {where} ORDER BY n", args).fetchall()
+    return [_record(row) for row in rows]
+
+
+def live_posts(db: sqlite3.Connection, handle: str) -> int:
+    """How many posts `handle` has up."""
+    (posts,) = db.execute(
+        "SELECT count(*) FROM posts WHERE handle = ? AND deleted_at IS NULL", (handle,),
+    ).fetchone()
+    return int(posts)
+
+
 def owns(db: sqlite3.Connection, handle: str, remote_id: str, *, alive: bool = False) -> bool:
     match = REMOTE_ID.fullmatch(remote_id)
     if match is None:
@@ -204,7 +255,64 @@ def owns(db: sqlite3.Connection, handle: str, remote_id: str, *, alive: bool = F
     return row is not None
 
 
-def interaction(row: Any) -> Interaction:
+def add_interaction(db: sqlite3.Connection, handle: str, *, kind: InteractionKind,
+                    author_handle: str, author_name: str, text: str, created_at: str,
+                    in_reply_to: str | None, rating: int | None) -> Interaction:
+    """Record something said to `handle`; return it as read back."""
+    cursor = db.execute(
+        "INSERT INTO interactions (handle, kind, author_handle, author_name, text,"
+        " created_at, in_reply_to, rating) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (handle, kind, author_handle, author_name, text, created_at, in_reply_to, rating),
+    )
+    row = db.execute(f"SELECT {_INTERACTION} FROM interactions WHERE n = ?",
+                     (cursor.lastrowid,)).fetchone()
+    return _interaction(row)
+
+
+def interactions(db: sqlite3.Connection, handle: str, *, after: str) -> list[Interaction]:
+    """What was said to `handle` after the ISO time `after` ("": all), oldest first."""
+    rows = db.execute(
+        f"SELECT {_INTERACTION} FROM interactions"
+        " WHERE handle = ? AND created_at > ? ORDER BY created_at, n",
+        (handle, after),
+    ).fetchall()
+    return [_interaction(row) for row in rows]
+
+
+def kinds_received(db: sqlite3.Connection, handle: str, remote_id: str) -> dict[str, int]:
+    """{kind: how many} of the interactions answering post `remote_id`."""
+    return dict(db.execute(
+        "SELECT kind, count(*) FROM interactions WHERE handle = ? AND in_reply_to = ?"
+        " GROUP BY kind", (handle, remote_id),
+    ).fetchall())
+
+
+def read_profile(db: sqlite3.Connection, handle: str) -> Profile:
+    """The stored profile; a handle never updated has an empty one."""
+    row = db.execute(
+        "SELECT display_name, bio, avatar FROM profiles WHERE handle = ?", (handle,),
+    ).fetchone()
+    return _profile(handle, row)
+
+
+def write_profile(db: sqlite3.Connection, handle: str, *, display_name: str | None,
+                  bio: str | None, avatar: str | None, now: str) -> Profile:
+    """Store what is not None, keep the rest; return the profile as stored."""
+    db.execute(
+        "INSERT INTO profiles (handle, display_name, bio, avatar, updated_at)"
+        " VALUES (?, '', '', NULL, ?) ON CONFLICT (handle) DO NOTHING",
+        (handle, now),
+    )
+    db.execute(
+        "UPDATE profiles SET display_name = coalesce(?, display_name),"
+        " bio = coalesce(?, bio), avatar = coalesce(?, avatar), updated_at = ?"
+        " WHERE handle = ?",
+        (display_name, bio, avatar, now, handle),
+    )
+    return read_profile(db, handle)
+
+
+def _interaction(row: Any) -> Interaction:
     n, kind, author_handle, author_name, text, created_at, in_reply_to, rating = row
     return Interaction(
         remote_id=f"outbox:in:{n}", kind=kind, author_handle=author_handle,
@@ -213,7 +321,7 @@ def interaction(row: Any) -> Interaction:
     )
 
 
-def profile(handle: str, row: Any) -> Profile:
+def _profile(handle: str, row: Any) -> Profile:
     if row is None:
         return Profile(handle=handle)
     display_name, bio, avatar = row
@@ -230,13 +338,13 @@ def recorded(image: Image) -> dict[str, Any]:
     }
 
 
-def select_key(db: sqlite3.Connection, handle: str, key: str) -> Any:
+def _select_key(db: sqlite3.Connection, handle: str, key: str) -> Any:
     return db.execute(
-        f"SELECT {COLUMNS} FROM posts WHERE handle = ? AND idempotency_key = ?", (handle, key)
+        f"SELECT {_COLUMNS} FROM posts WHERE handle = ? AND idempotency_key = ?", (handle, key)
     ).fetchone()
 
 
-def record(row: Any) -> OutboxRecord:
+def _record(row: Any) -> OutboxRecord:
     n, handle, key, text, link, reply_to, images, published_at, deleted_at = row
     return OutboxRecord(
         remote_id=f"outbox:{n}",
