@@ -15,7 +15,9 @@ network, so the time is the server's):
   month, week   GET /calendar, month and week views of random days in the year
   queue         GET /queue (every account's upcoming posts and history)
   check         POST /compose/check, the live check the composer sends after a keystroke pause
-  compose       GET /compose, the composer page (with the best hours from the year's history)
+  compose       GET /compose, the composer page
+  best          GET /compose/best-hours, the best hours from the year's history (the composer
+                page fetches them once it is shown)
   approvals     GET /approvals as the practice's reviewer (the planned posts await sign-off)
 Targets (issue 5): p95 <= 150 ms for each; the live check p95 <= 50 ms.
 """
@@ -215,6 +217,8 @@ def main() -> None:
             results["check"] = timed("check", args.requests, check)
             results["compose"] = timed("compose", args.requests,
                                        lambda _i: client.get("/compose").status_code)
+            results["best"] = timed("best", args.requests,
+                                    lambda _i: client.get("/compose/best-hours").status_code)
         with TestClient(create_app(settings)) as reviewer:
             signed_in(reviewer, REVIEWER)
             waiting = reviewer.get("/api/approvals").json()

@@ -4,7 +4,9 @@ practice profile, the strategy, then signing out and in again (and a wrong passw
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -109,6 +111,16 @@ def test_try_with_sample_data_opens_a_separate_demo(page: Page, fresh_server: An
     expect(page.get_by_role("heading", level=1)).to_contain_text("(sample)")
     page.get_by_role("link", name="Calendar", exact=True).click()
     expect(page.locator("li.post-card").first).to_be_visible()
+
+    # The sample history did best on Tuesday mornings: the composer says so once it is shown,
+    # and a click puts the next Tuesday 09:00 in the time picker.
+    page.get_by_role("link", name="Compose", exact=True).click()
+    best = page.get_by_role("button", name="Tue 09:00")
+    expect(best).to_be_visible()
+    best.click()
+    expect(page.locator("#at")).to_have_value(re.compile(r"T09:00$"))
+    picked = datetime.strptime(page.locator("#at").input_value(), "%Y-%m-%dT%H:%M")
+    assert picked.weekday() == 1
 
     store = open_store(fresh_server.settings)
     try:

@@ -370,7 +370,7 @@ def test_the_live_check_counts_images_against_each_networks_maximum(web: Web,
 
 def test_best_hours_from_history_fill_the_time_picker(web: Web, tmp_path: Path) -> None:
     client = web.client_for(EDITOR)
-    assert 'id="best-time"' not in client.get("/compose").text  # no history, no hint
+    assert 'id="best-time"' not in client.get("/compose/best-hours").text  # no history, no hint
     start = datetime(2026, 6, 1, tzinfo=ZONE)  # a Monday, within the last year
     posts = []
     for week in range(6):
@@ -387,8 +387,13 @@ def test_best_hours_from_history_fill_the_time_picker(web: Web, tmp_path: Path) 
     archive.import_archive(web.store, web.owner, "lakeside", export,
                            networks=lambda name: get_network(
                                name, NetworkContext(data_dir=web.settings.data_dir)))
-    page = client.get("/compose")
-    hint = re.search(r'id="best-time">(.*?)</p>', page.text, re.S)
+    page = client.get("/compose")  # the hint is fetched once the page is shown
+    lazy = ('hx-get="/compose/best-hours" hx-include=".account-choice" hx-trigger="load" '
+            'hx-target="this"')
+    assert lazy in page.text
+    hint = re.search(r'id="best-time">(.*?)</p>', client.get(
+        "/compose/best-hours", params={"account": str(outbox_id(web))},
+        headers={"HX-Request": "true"}).text, re.S)
     assert hint is not None and ">Thu 13:00</button>" in hint.group(1)
     assert "Mon 17:00" not in hint.group(1)  # below the account's usual
     picked = client.get("/compose/best-slot", params={"weekday": 3, "hour": 13,

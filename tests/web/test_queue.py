@@ -138,7 +138,7 @@ def test_every_page_renders_the_sample_practice(web: Web) -> None:
         assert page.status_code == 200, path
         assert "outbox:lakeside" not in page.text  # the real practice stays apart
     # The sample history did best on Tuesday mornings: the composer says so.
-    composer = client.get("/compose")
+    composer = client.get("/compose/best-hours")
     hint = re.search(r'id="best-time">(.*?)</p>', composer.text, re.S)
     assert hint is not None and re.search(r">Tue 09:00</button>", hint.group(1))
     best = client.get("/api/best-hours").json()

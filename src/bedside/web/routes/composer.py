@@ -4,7 +4,8 @@ for review, schedule (on the practice's clock, or the account's next free slot) 
 Pages: GET /compose (new), GET /compose/{id} (the post's current version), POST to either with
 `action` = draft | review | schedule | publish; HTMX fragments: POST /compose/check (the live
 check, debounced by the page), POST /compose/apply (one suggested rewrite), GET /compose/next-slot,
-GET /compose/best-slot (the time picker filled with one of the best hours from history).
+GET /compose/best-hours (the best hours from history, fetched once the page is shown),
+GET /compose/best-slot (the time picker filled with one of them).
 API twins: POST /api/check, POST /api/posts, GET/PUT /api/posts/{id},
 POST /api/posts/{id}/request-review, POST /api/posts/{id}/schedule,
 POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot, GET /api/best-hours.
@@ -151,7 +152,7 @@ def _page(request: Request, store: Store, actor: Actor, draft: Draft, post: Post
         "networks": sorted({a.network for a in known}),
         "channels": live_check(store, actor, draft), "zone": strategy.timezone,
         "at": at or local_value(post.scheduled_at if post else None, strategy.zone),
-        "best": plan.best_hours(store, actor, draft.accounts),
+        "best": None,  # fetched by the page (GET /compose/best-hours)
         "message": message, "error": error,
     }, status_code=status_code)
 
@@ -277,6 +278,13 @@ def next_slot_fragment(request: Request, store: StoreDep, actor: Scheduler) -> R
     return render(request, "_composer_when.html",
                   {"at": local_value(at, zone), "zone": str(zone),
                    "best": plan.best_hours(store, actor, chosen)})
+
+
+@router.get("/compose/best-hours", include_in_schema=False)
+def best_hours_fragment(request: Request, store: StoreDep, actor: Composer) -> Response:
+    """The best hours of the chosen accounts (all when none), read after the page is shown."""
+    chosen = [int(v) for v in request.query_params.getlist("account") if v.isdigit()]
+    return render(request, "_composer_best.html", {"best": plan.best_hours(store, actor, chosen)})
 
 
 @router.get("/compose/best-slot", include_in_schema=False)
