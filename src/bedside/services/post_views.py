@@ -240,10 +240,10 @@ def _stage(post: Post, unresolved: list[str], cleared: bool, ledger: list[Ledger
         return "needs attention"
     if unresolved:
         return "blocked"
-    if post.status != "scheduled" and post.review_requested_at is None:
-        return "draft"
-    return ("scheduled" if post.status == "scheduled" else "draft") if cleared \
-        else "awaiting sign-off"
+    waits = post.status == "scheduled" or post.review_requested_at is not None
+    if waits and not cleared:
+        return "awaiting sign-off"
+    return "scheduled" if post.status == "scheduled" else "draft"
 
 
 def needs_signoff(ws: Workspace, post: Post) -> bool:
