@@ -1,4 +1,5 @@
-"""The calendar's ways in and out: Hootsuite bulk CSV import and export, and the ICS feed.
+"""The calendar's ways in and out: Hootsuite bulk CSV import and export, and the ICS feed (the
+posts planned from FEED_HISTORY ago on, so that years of history do not slow it down).
 
 An import is all or nothing: every row is parsed and checked before any is stored, and the posts
 are stored in one transaction. A row whose text the guard blocks is kept as a blocked draft (not
@@ -8,19 +9,29 @@ scheduled) and reported, so nothing is lost and nothing risky goes out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from bedside.bulk_csv import BulkImportError, ExportRow, parse_bulk_csv, write_bulk_csv
 from bedside.ics import CalendarEvent, calendar_ics
 from bedside.services import audit, plan, publish
 from bedside.services.accounts import find_account
+from bedside.services.post_views import views_of
 from bedside.services.publish import PAST_TOLERANCE, Enqueue, PostView
 from bedside.services.workspaces import Actor
 from bedside.store import Store
-from bedside.store.models import Post, Publication, Workspace
+from bedside.store.models import Post, PostVersion, Publication, Workspace
+
+FEED_HISTORY = timedelta(days=90)  # how far back the ICS feed goes; it goes forward to the end
+# What views_of reads of each post, loaded for all the feed's posts in a few queries.
+_VIEW_LOADS = (
+    selectinload(Post.versions).selectinload(PostVersion.findings),
+    selectinload(Post.versions).selectinload(PostVersion.variants),
+    selectinload(Post.targets),
+)
 
 
 @dataclass
@@ -76,17 +87,26 @@ def export_csv(store: Store, actor: Actor, *, day_first: bool = False) -> str:
     return write_bulk_csv(rows, timezone=zone, day_first=day_first)
 
 
-def calendar_feed(store: Store, actor: Actor, *, excerpt_chars: int = 40) -> bytes:
-    """Every planned or published post on every account, as an ICS feed."""
+def calendar_feed(store: Store, actor: Actor, *, excerpt_chars: int = 40,
+                  now: datetime | None = None) -> bytes:
+    """The planned or published posts on every account, as an ICS feed: those planned from
+    FEED_HISTORY (90 days) before `now` on, however far ahead; older ones are left out.
+
+    Only those posts and their ledger rows are read (Post.scheduled_at is indexed): years of
+    history, imported or long published, are never read or turned into views.
+    """
+    since = (now or datetime.now(UTC)) - FEED_HISTORY
+    shown = (Post.workspace_id == actor.workspace_id, Post.status != "cancelled",
+             Post.scheduled_at >= since)
     with store.session() as s:
         ws = s.get_one(Workspace, actor.workspace_id)
         name, zone = ws.name, ws.timezone
-        rows = {(r.post_id, r.account_id): r for r in s.scalars(
-            select(Publication).join(Post).where(Post.workspace_id == actor.workspace_id))}
+        rows = {(r.post_id, r.account_id): r for r in s.scalars(  # the latest row of each wins
+            select(Publication).join(Post).where(*shown).order_by(Publication.id))}
+        posts = views_of(s, list(s.scalars(select(Post).where(*shown).options(*_VIEW_LOADS))))
     events = []
-    for post in publish.list_posts(store, actor):
-        if post.scheduled_at is None or post.status == "cancelled":
-            continue
+    for post in posts:
+        assert post.scheduled_at is not None  # the query reads planned posts only
         for account in post.targets:
             row = rows.get((post.id, account.id))
             events.append(CalendarEvent(
