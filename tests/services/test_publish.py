@@ -104,8 +104,12 @@ def test_rejection_needs_a_note_and_withdraws(practice: Practice) -> None:
     publish.schedule(p.store, p.owner, post.id, LATER, now=NOW)
     with pytest.raises(UsageError, match="say why"):
         publish.reject(p.store, p.reviewer, post.id, note="")
-    publish.reject(p.store, p.reviewer, post.id, note="Tuesday clinic moved to Wednesday")
+    rejected = publish.reject(p.store, p.reviewer, post.id,
+                              note="Tuesday clinic moved to Wednesday")
     assert [r.state for r in _rows(p, post.id)] == ["cancelled"]
+    # Sign-off is optional here: the rejected post is a draft again, not "scheduled".
+    assert (rejected.status, rejected.stage) == ("draft", "draft")
+    assert publish.awaiting_review(p.store, p.reviewer) == []
 
 
 def test_published_post_cannot_be_edited(practice: Practice) -> None:

@@ -278,7 +278,10 @@ def _decide(store: Store, actor: Actor, post_id: int, decision: str, *, note: st
         s.flush()
         released: list[int] = []
         if decision == "rejected":
+            # Back to its author as a draft: nothing goes out until it is revised and planned
+            # again (where sign-off is optional a planned post would otherwise look scheduled).
             _cancel_rows(s, post)
+            post.status = "draft"
         elif post.status == "scheduled" and post.scheduled_at is not None:
             released = _release_if_cleared(s, post, _now(now))
         result = view_of(s, post)
