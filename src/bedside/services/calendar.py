@@ -13,25 +13,18 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from bedside.bulk_csv import BulkImportError, ExportRow, parse_bulk_csv, write_bulk_csv
 from bedside.ics import CalendarEvent, calendar_ics
 from bedside.services import audit, plan, publish
 from bedside.services.accounts import find_account
-from bedside.services.post_views import views_of
+from bedside.services.post_views import POST_LOADS, views_of
 from bedside.services.publish import PAST_TOLERANCE, Enqueue, PostView
 from bedside.services.workspaces import Actor
 from bedside.store import Store
-from bedside.store.models import Post, PostVersion, Publication, Workspace
+from bedside.store.models import Post, Publication, Workspace
 
 FEED_HISTORY = timedelta(days=90)  # how far back the ICS feed goes; it goes forward to the end
-# What views_of reads of each post, loaded for all the feed's posts in a few queries.
-_VIEW_LOADS = (
-    selectinload(Post.versions).selectinload(PostVersion.findings),
-    selectinload(Post.versions).selectinload(PostVersion.variants),
-    selectinload(Post.targets),
-)
 
 
 @dataclass
@@ -103,7 +96,7 @@ def calendar_feed(store: Store, actor: Actor, *, excerpt_chars: int = 40,
         name, zone = ws.name, ws.timezone
         rows = {(r.post_id, r.account_id): r for r in s.scalars(  # the latest row of each wins
             select(Publication).join(Post).where(*shown).order_by(Publication.id))}
-        posts = views_of(s, list(s.scalars(select(Post).where(*shown).options(*_VIEW_LOADS))))
+        posts = views_of(s, list(s.scalars(select(Post).where(*shown).options(*POST_LOADS))))
     events = []
     for post in posts:
         assert post.scheduled_at is not None  # the query reads planned posts only

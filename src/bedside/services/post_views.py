@@ -114,7 +114,7 @@ def list_posts(store: Store, actor: Actor, *, status: str | None = None) -> list
         query = select(Post).where(Post.workspace_id == actor.workspace_id)
         if status:
             query = query.where(Post.status == status)
-        posts = s.scalars(query.options(*_POST_LOADS)
+        posts = s.scalars(query.options(*POST_LOADS)
                           .order_by(Post.scheduled_at.is_(None), Post.scheduled_at, Post.id))
         return views_of(s, list(posts))
 
@@ -124,7 +124,7 @@ def awaiting_review(store: Store, actor: Actor, *, limit: int | None = None) -> 
     sign-off or blocked, and drafts whose author asked for a review. A draft nobody asked about
     is its author's work. `limit`: at most that many (a page of them)."""
     with store.session() as s:
-        query = _waiting(actor).options(*_POST_LOADS).order_by(
+        query = _waiting(actor).options(*POST_LOADS).order_by(
             Post.scheduled_at.is_(None), Post.scheduled_at, Post.id)
         if limit is not None:
             query = query.limit(limit)
@@ -152,9 +152,10 @@ def _waiting(actor: Actor) -> Select[Any]:
         ~out_or_queued)
 
 
-# A listing loads every post's versions with their findings and variants in a few queries
-# (selectin), not one query per post and attribute.
-_POST_LOADS = (
+# What views_of reads of each post: a listing loads every post's versions with their findings
+# and variants, and its targets, in a few queries (selectin), not one query per post and
+# attribute.
+POST_LOADS = (
     selectinload(Post.versions).selectinload(PostVersion.findings),
     selectinload(Post.versions).selectinload(PostVersion.variants),
     selectinload(Post.targets),
