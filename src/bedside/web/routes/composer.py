@@ -6,9 +6,7 @@ Pages: GET /compose (new), GET /compose/{id} (the post's current version), POST 
 check, debounced by the page), POST /compose/apply (one suggested rewrite), GET /compose/next-slot,
 GET /compose/best-hours (the best hours from history, fetched once the page is shown),
 GET /compose/best-slot (the time picker filled with one of them).
-API twins: POST /api/check, POST /api/posts, GET/PUT /api/posts/{id},
-POST /api/posts/{id}/request-review, POST /api/posts/{id}/schedule,
-POST /api/posts/{id}/publish-now, GET /api/posts/{id}/next-slot, GET /api/best-hours.
+Their JSON twins are in routes/composer_api.py, sharing the service calls below.
 Everything goes through services (publish, plan, accounts); ids are looked up with the actor.
 """
 
@@ -19,8 +17,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from starlette.datastructures import FormData
 from starlette.responses import FileResponse, RedirectResponse, Response
 
@@ -32,7 +29,6 @@ from bedside.services.workspaces import Actor
 from bedside.settings import Settings
 from bedside.store import Store
 from bedside.web.deps import (
-    ActorDep,
     EnqueueDep,
     FormDep,
     SettingsDep,
@@ -316,106 +312,3 @@ def image_file(settings: SettingsDep, actor: Composer, name: str) -> Response:
     return FileResponse(images.image_path(settings, actor, name),
                         headers={"Cache-Control": "private, max-age=3600",
                                  "X-Content-Type-Options": "nosniff"})
-
-
-# --- JSON API ---------------------------------------------------------------------------------
-
-
-@router.post("/api/images", status_code=201, tags=["composer"])
-async def api_upload(settings: SettingsDep, actor: Composer, file: UploadFile) -> dict[str, Any]:
-    """Keep an image for a post (PNG, JPEG, GIF or WebP); give its name with alt text in
-    `images` when composing."""
-    stored = images.save_image(settings, actor, await file.read(images.MAX_BYTES + 1))
-    return {"name": stored.name, "mime": stored.mime, "size": stored.size}
-
-
-class ImageIn(BaseModel):
-    name: str = Field(description="the name POST /api/images gave the upload")
-    alt: str = Field(description="alt text, required: what the image shows")
-
-
-class DraftIn(BaseModel):
-    text: str = ""
-    link: str | None = None
-    variants: dict[str, str] = Field(default_factory=dict)
-    accounts: list[int] = Field(default_factory=list)
-    images: list[ImageIn] = Field(default_factory=list)
-
-    def draft(self) -> Draft:
-        return Draft(self.text, self.link or "", self.variants, self.accounts,
-                     [(i.name, i.alt) for i in self.images])
-
-
-class ScheduleIn(BaseModel):
-    at: str = Field(description="ISO 8601; without an offset it is read on the practice's clock")
-
-
-def _api_accounts(store: Store, actor: Actor, ids: Sequence[int]) -> None:
-    known = {a.id for a in accounts.list_accounts(store, actor)}
-    missing = [i for i in ids if i not in known]
-    if missing:
-        raise workspaces.NotFound(f"no account {missing[0]} in this workspace")
-
-
-@router.post("/api/check", tags=["composer"])
-def api_check(store: StoreDep, actor: Composer, body: DraftIn) -> dict[str, Any]:
-    """The live check: per channel, the length in the network's units and the findings with
-    their spans, reason, rule source, suggestion and one-click rewrite."""
-    _api_accounts(store, actor, body.accounts)
-    return {"channels": [c.to_dict() for c in live_check(store, actor, body.draft())]}
-
-
-@router.post("/api/posts", status_code=201, tags=["composer"])
-def api_compose(store: StoreDep, settings: SettingsDep, actor: Composer,
-                body: DraftIn) -> dict[str, Any]:
-    """Save a new post (version 1) with its targets; its findings come back with it."""
-    return save(store, settings, actor, body.draft(), None).to_dict()
-
-
-@router.get("/api/posts/{post_id}", tags=["composer"])
-def api_get(store: StoreDep, actor: ActorDep, post_id: int) -> dict[str, Any]:
-    return publish.get_post(store, actor, post_id).to_dict()
-
-
-@router.put("/api/posts/{post_id}", tags=["composer"])
-def api_revise(store: StoreDep, settings: SettingsDep, actor: Composer, body: DraftIn,
-               post_id: int, enqueue: EnqueueDep) -> dict[str, Any]:
-    """Save a new version (unchanged text keeps the current one and its sign-off)."""
-    return save(store, settings, actor, body.draft(), post_id, enqueue).to_dict()
-
-
-@router.post("/api/posts/{post_id}/request-review", tags=["composer"])
-def api_request_review(store: StoreDep, actor: Composer, post_id: int) -> dict[str, Any]:
-    """Ask a reviewer to sign off the current version; the post waits for the answer."""
-    return publish.request_review(store, actor, post_id).to_dict()
-
-
-@router.post("/api/posts/{post_id}/schedule", tags=["composer"])
-def api_schedule(store: StoreDep, actor: Scheduler, body: ScheduleIn, post_id: int,
-                 enqueue: EnqueueDep) -> dict[str, Any]:
-    at = parse_local(body.at, plan.get_strategy(store, actor).zone)
-    return schedule_at(store, actor, post_id, at, enqueue).to_dict()
-
-
-@router.post("/api/posts/{post_id}/publish-now", tags=["composer"])
-def api_publish_now(store: StoreDep, actor: Scheduler, post_id: int,
-                    enqueue: EnqueueDep) -> dict[str, Any]:
-    return schedule_at(store, actor, post_id, datetime.now(UTC), enqueue).to_dict()
-
-
-@router.get("/api/best-hours", tags=["composer"])
-def api_best_hours(store: StoreDep, actor: ActorDep,
-                   account: Annotated[list[int] | None, Query()] = None) -> dict[str, Any]:
-    """The hours (practice clock) when these accounts' posts of the last year did best against
-    their usual engagement; empty without enough history."""
-    _api_accounts(store, actor, account or [])
-    return {"zone": plan.get_strategy(store, actor).timezone,
-            "hours": [b.to_dict() for b in plan.best_hours(store, actor, account or [])]}
-
-
-@router.get("/api/posts/{post_id}/next-slot", tags=["composer"])
-def api_next_slot(store: StoreDep, actor: Scheduler, post_id: int) -> dict[str, Any]:
-    post = publish.get_post(store, actor, post_id)
-    at = next_slot(store, actor, [t.id for t in post.targets])
-    return {"at": at.isoformat(), "zone": plan.get_strategy(store, actor).timezone}
-
