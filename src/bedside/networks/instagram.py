@@ -41,9 +41,9 @@ from bedside.networks.base import (
     Unsupported,
     link_on_next_line,
 )
+from bedside.networks.graph_network import GraphNetwork
 from bedside.networks.journal import Candidate, Search
 from bedside.networks.meta import (
-    GraphNetwork,
     expires_at,
     make_container,
     publish_once,

@@ -58,7 +58,7 @@ from bedside.networks.base import (
 )
 from bedside.networks.journal import Candidate, Journal, Search, hint, recall, resume, send_once
 from bedside.networks.limits import limits_for
-from bedside.networks.meta import App, expires_at, expiring, require
+from bedside.networks.meta import REFRESH_BEFORE, App, expires_at, expiring, require
 
 __all__ = ["API", "SCOPES", "VERSION", "LinkedInNetwork", "escape", "unescape"]
 
@@ -68,7 +68,6 @@ AUTHORIZE = "https://www.linkedin.com/oauth/v2/authorization"
 TOKEN = "https://www.linkedin.com/oauth/v2/accessToken"
 SCOPES = ("openid", "profile", "w_member_social", "r_organization_social",
           "w_organization_social", "rw_organization_admin")
-REFRESH_BEFORE = timedelta(days=7)
 # "little" text: these are markup unless escaped with a backslash (little-text-format);
 # an unescaped one can silently cut the post short. A #word stays a hashtag; links stay whole.
 _RESERVED = re.compile(r"[\\|{}@\[\]()<>*_~]|#(?!\w)")

@@ -38,9 +38,9 @@ from bedside.networks.base import (
     Published,
     Unsupported,
 )
+from bedside.networks.graph_network import GraphNetwork
 from bedside.networks.journal import Candidate, Search
 from bedside.networks.meta import (
-    GraphNetwork,
     expires_at,
     insight_values,
     make_container,
