@@ -301,8 +301,10 @@ def spawn(data_dir: Path, count: int, *extra: str) -> subprocess.Popen[str]:
 
 
 def confirmed(output: str) -> dict[str, str]:
-    """The publications a worker printed: key -> remote id."""
-    return dict(line.split() for line in output.splitlines() if line.strip() != "ready")
+    """The publications a worker printed: key -> remote id. Only whole lines count: a worker
+    killed while printing leaves a cut last line (say `k48` alone), which confirms nothing."""
+    whole = output.split("\n")[:-1]  # what follows the last newline was cut off
+    return dict(line.split() for line in whole if line.strip() not in ("", "ready"))
 
 
 def whole_records(data_dir: Path) -> list[OutboxRecord]:
