@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
+from bedside.guard import spans
+
 try:  # the stdlib regex parser: private, so fall back to plain regexes if it ever changes
     from re import _parser as sre_parse  # type: ignore[attr-defined,unused-ignore]
 except ImportError:  # pragma: no cover
@@ -110,26 +112,6 @@ def expand(pattern: str) -> set[str] | None:
     return phrases
 
 
-def _alternation(words: Iterable[str]) -> str:
-    """A regex alternation of `words` factored by prefix (one branch tried per character)."""
-    root: dict[str, Any] = {}
-    for w in words:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        if "" in node:  # an empty last branch, not "(?:...)?": `re` runs no repeat for it
-            return "(?:" + "|".join(alts) + "|)"
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(root)
-
-
 def words_of(text: str) -> list[tuple[str, int, int]]:
     """(word, start, end) for each run of lower-case letters or digits."""
     return [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -181,7 +163,7 @@ class CueSet:
             if rest:
                 groups.append(f"(?P<k{k}>" + "|".join(f"(?:{p})" for p in rest) + ")")
         body = r"(?<![\w])(?:" + "|".join(groups) + r")(?![\w])"
-        firsts = "(?<![a-z0-9])(?:" + _alternation(trie) + ")(?![a-z0-9])" if trie else "(?!)"
+        firsts = "(?<![a-z0-9])(?:" + spans.trie(trie) + ")(?![a-z0-9])" if trie else "(?!)"
         return cls(kinds, {w: _freeze(c) for w, c in trie.items()},
                    re.compile(body) if groups else None, re.compile(firsts))
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
+from bedside.guard.spans import trie
+
 try:  # the stdlib's own regex parser (private): without it, rules keep their own scans
     import re._constants as _c  # type: ignore[import-not-found,unused-ignore]
     import re._parser as _p  # type: ignore[import-not-found,unused-ignore]
@@ -189,24 +191,7 @@ def alternation(strings: set[str] | frozenset[str], digits: str = "[0-9]+") -> s
     """A regex alternation of `strings` (as `read` gives them) factored by prefix: at most one
     branch goes on at each character, and the longest string that matches is the one found.
     `digits` is what "0" stands for."""
-    symbols = {" ": r"\s+", "0": digits}
-    root: dict[str, Any] = {}
-    for w in strings:
-        node = root
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, Any]) -> str:
-        alts = [(symbols.get(ch) or re.escape(ch)) + emit(sub)
-                for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        if "" in node:  # an empty last branch, not "(?:...)?": `re` runs no repeat for it
-            return "(?:" + "|".join(alts) + "|)"
-        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-
-    return emit(root)
+    return trie(strings, symbols={" ": r"\s+", "0": digits})
 
 
 class PrefixIndex:

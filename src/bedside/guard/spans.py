@@ -11,7 +11,7 @@ text, lookbehinds and lookaheads included, so the result is the same as a scan o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
@@ -93,8 +93,11 @@ def word_start(fl: bytes, pos: int) -> bool:
     return fl[pos] == 32
 
 
-def trie(words: Iterable[str]) -> str:
-    """A regex alternation of `words` factored by prefix (one branch tried per character)."""
+def trie(words: Iterable[str], symbols: Mapping[str, str] | None = None) -> str:
+    """A regex alternation of `words` factored by prefix (one branch tried per character, so
+    the longest word that matches is the one found). `symbols`: characters that stand for a
+    regex of their own (say " " for r"\s+"); every other character is matched as itself."""
+    symbols = symbols or {}
     root: dict[str, Any] = {}
     for w in words:
         node = root
@@ -103,7 +106,8 @@ def trie(words: Iterable[str]) -> str:
         node[""] = {}
 
     def emit(node: dict[str, Any]) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        alts = [(symbols.get(ch) or re.escape(ch)) + emit(sub)
+                for ch, sub in sorted(node.items()) if ch]
         if not alts:
             return ""
         if "" in node:  # an empty last branch, not "(?:...)?": `re` runs no repeat for it
