@@ -96,7 +96,7 @@ def word_start(fl: bytes, pos: int) -> bool:
 def trie(words: Iterable[str], symbols: Mapping[str, str] | None = None) -> str:
     """A regex alternation of `words` factored by prefix (one branch tried per character, so
     the longest word that matches is the one found). `symbols`: characters that stand for a
-    regex of their own (say " " for r"\s+"); every other character is matched as itself."""
+    regex of their own (" " for any run of spaces, say); any other character is itself."""
     symbols = symbols or {}
     root: dict[str, Any] = {}
     for w in words:
