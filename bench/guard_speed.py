@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import ROOT, shared_dir  # noqa: E402
 from bedside.guard import Context, Practice, check, load_practice  # noqa: E402
+from bedside.guard.warm import warm_up  # noqa: E402
 
 
 def corpus() -> tuple[list[tuple[str, Context]], Practice]:
@@ -53,7 +54,8 @@ def main() -> int:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     items, practice = corpus()
     batch = (items * (args.posts // len(items) + 1))[: args.posts]
-    for text, ctx in items:  # warm caches: data files load once
+    warm_up(practice)  # as `bedside check --jsonl` does for a long run: tables built and frozen
+    for text, ctx in items:  # and every per-word cache of the corpus filled once
         check(text, ctx)
 
     started = time.perf_counter()

@@ -82,6 +82,21 @@ def test_jsonl_keeps_order_and_reports_bad_lines(profile: str) -> None:
     assert "PATIENT_RELATIONSHIP" in phi_types
 
 
+def test_long_jsonl_run_reads_each_line_as_a_short_run_does(profile: str) -> None:
+    """A run of 500+ lines warms the guard up and freezes its tables first: same answers."""
+    lines = [
+        json.dumps({"id": "a", "text": "Mr. Novak, during your visit on 3/4 we saw you.",
+                    "kind": "reply", "platform": "x"}),
+        json.dumps({"id": "b", "text": "Guaranteed painless results! Book now #SmileDay"}),
+        "{not json",
+    ]
+    short = run("check", "--jsonl", "--practice", profile, stdin="\n".join(lines) + "\n")
+    long = run("check", "--jsonl", "--practice", profile, stdin="\n".join(lines * 200) + "\n")
+    assert short.returncode == long.returncode == 0, long.stderr
+    assert long.stdout.splitlines() == short.stdout.splitlines() * 200
+    assert json.loads(short.stdout.splitlines()[0])["verdict"] == "block"
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -16,8 +16,10 @@ from bedside.errors import BedsideError
 from bedside.guard import Context, Practice, Report, load_practice
 from bedside.guard import check as guard_check
 from bedside.guard.context import NETWORKS, Account, Kind
+from bedside.guard.warm import warm_up
 
 VERDICT_EXIT = {"ok": 0, "warn": 1, "block": 2}
+LONG_RUN = 500  # lines: worth a progress bar and the guard's warm-up
 _STYLE = {"info": "underline cyan", "warn": "bold black on yellow", "block": "bold white on red"}
 
 
@@ -99,8 +101,10 @@ def _run_jsonl(practice: Practice, defaults: Context) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read standard input: {exc}") from exc
     out = sys.stdout
+    if len(lines) >= LONG_RUN:
+        warm_up(practice)
     progress = Progress(console=Console(stderr=True), transient=True,
-                        disable=len(lines) < 500 or not sys.stderr.isatty())
+                        disable=len(lines) < LONG_RUN or not sys.stderr.isatty())
     with progress:
         task = progress.add_task("checking", total=len(lines))
         for line in lines:
