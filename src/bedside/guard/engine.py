@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from bedside.guard.claims import check_claims
 from bedside.guard.context import Context
@@ -21,9 +22,11 @@ def _merge(text: str, findings: list[Finding]) -> tuple[Finding, ...]:
     """One finding per rule and stretch of text: overlapping spans of the same rule become one
     (several cues for one confirmation should read as one problem). Ordered by position, then
     severity (worst first)."""
+    if len(findings) < 2:
+        return tuple(findings)
     merged: list[Finding] = []
     last: dict[str, int] = {}  # rule -> index in `merged` of its right-most finding
-    for f in sorted(findings, key=lambda f: (f.start, -f.end)):
+    for f in sorted(findings, key=_by_span):
         i = last.get(f.rule)
         if i is not None and f.start < merged[i].end:
             prev = merged[i]
@@ -32,7 +35,19 @@ def _merge(text: str, findings: list[Finding]) -> tuple[Finding, ...]:
             continue
         last[f.rule] = len(merged)
         merged.append(f)
-    return tuple(sorted(merged, key=lambda f: (f.start, -SEVERITY_RANK[f.severity], f.rule)))
+    merged.sort(key=_by_place)
+    return tuple(merged)
+
+
+def _by_span(f: Finding) -> tuple[int, int]:
+    return f.start, -f.end
+
+
+def _by_place(f: Finding) -> tuple[int, int, str]:
+    return f.start, -SEVERITY_RANK[f.severity], f.rule
+
+
+_BY_POSITION = attrgetter("start", "end", "type")
 
 
 def check(text: str, context: Context | None = None) -> Report:
@@ -51,6 +66,6 @@ def check(text: str, context: Context | None = None) -> Report:
     return Report(
         text=text,
         findings=_merge(text, findings),
-        entities=tuple(sorted(entities, key=lambda e: (e.start, e.end, e.type))),
+        entities=tuple(sorted(entities, key=_BY_POSITION)),
         labels=Labels(promotional=promotional, personal=personal),
     )
