@@ -182,7 +182,8 @@ class Doc:
 class Words:
     """Name-list lookups, with the practice's staff counted as known, uncommon names."""
 
-    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps", "kinds")
+    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps", "kinds",
+                 "known_any", "strong_any")
 
     def __init__(self, lists: NameLists, staff: frozenset[str]) -> None:
         self.first = lists.first
@@ -196,7 +197,10 @@ class Words:
         self.plain_caps = frozenset(
             w.capitalize() for w in (lists.common - staff - self.known_plain) | PLACE_SUFFIXES
             | CALENDAR if len(w) > 1 and w not in TITLES and "'" not in w)
-
+        # For the lower-case pass: every known name, and those that count without a greeting
+        # (not common words, longer than two letters; staff always).
+        self.known_any = self.known_plain | staff
+        self.strong_any = _strong_plain() | staff
 
     def known(self, key: str) -> bool:
         if key in self.first or key in self.last or key in self.staff:
@@ -219,6 +223,12 @@ class Words:
 def _known_plain() -> frozenset[str]:
     lists = name_lists()
     return lists.first | lists.last
+
+
+@cache
+def _strong_plain() -> frozenset[str]:
+    lists = name_lists()
+    return frozenset(w for w in _known_plain() - lists.common if len(w) > 2)
 
 
 @cache
