@@ -25,6 +25,17 @@ from bedside.guard.namelists import (
 # reads the same backwards, so the word before an offset is a search in the reversed text.
 # The stdlib engine is about twice as fast as `regex` for this simple pattern.
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
+# The same on a text whose letters and digits are all ASCII (emoji and symbols allowed): ASCII
+# ranges are much cheaper for the engine than Unicode classes, and match the same there.
+WORD_ASCII = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+|-[A-Za-z]+)*")
+_WORD_CHAR_BEYOND_ASCII = re.compile(r"[^\x00-\x7f](?<=\w)")
+
+
+def ascii_words(text: str) -> bool:
+    """Every letter and digit in `text` is ASCII, so the ASCII word patterns apply."""
+    return text.isascii() or _WORD_CHAR_BEYOND_ASCII.search(text) is None
+
+
 # A gap that ends a sentence or a line, or holds an emoji or a bullet: the next word may be
 # capitalised for that reason alone.
 _BREAK = re.compile(r"[.!?:;\n\r\t>•|()\[\]\"“”*#]|[^\w\s,'’&/@+%$=~-]")
@@ -93,10 +104,11 @@ _UNSET = Tok(-1, -1, "-")  # not looked up yet
 class Doc:
     """A text whose words are read lazily around the offsets a rule looks at."""
 
-    __slots__ = ("text", "_rev", "_toks", "_nx", "_pv")
+    __slots__ = ("text", "word", "_rev", "_toks", "_nx", "_pv")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, word: re.Pattern[str] = WORD) -> None:
         self.text = text
+        self.word = word  # WORD, or WORD_ASCII when ascii_words(text)
         self._rev = ""
         self._toks: dict[int, Tok] = {}
         # Neighbours by start offset (kept here, not in Tok, so words form no reference cycles).
@@ -113,7 +125,7 @@ class Doc:
     def next(self, t: Tok) -> Tok | None:
         nx = self._nx.get(t.start, _UNSET)
         if nx is _UNSET:
-            m = WORD.search(self.text, t.end)
+            m = self.word.search(self.text, t.end)
             nx = self._nx[t.start] = self.tok(m.start(), m.end()) if m else None
             if nx is not None:
                 self._pv[nx.start] = t
@@ -125,7 +137,7 @@ class Doc:
             if not self._rev:
                 self._rev = self.text[::-1]
             n = len(self.text)
-            m = WORD.search(self._rev, n - t.start)
+            m = self.word.search(self._rev, n - t.start)
             p = self._pv[t.start] = self.tok(n - m.end(), n - m.start()) if m else None
             if p is not None:
                 self._nx[p.start] = t
@@ -156,7 +168,7 @@ class Doc:
             return nx if nx is not None and nx.start == s else None
         if cap and text[s:s + 1] in _NOT_PARTICLE:
             return None  # a lower-case word that no particle starts with
-        m = WORD.match(text, s)
+        m = self.word.match(text, s)
         if m is None:
             return None
         if cap and "a" <= text[s] <= "z" and m.group() not in PARTICLES:
@@ -182,7 +194,8 @@ class Doc:
 class Words:
     """Name-list lookups, with the practice's staff counted as known, uncommon names."""
 
-    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps", "kinds")
+    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps", "kinds",
+                 "known_any", "strong_any")
 
     def __init__(self, lists: NameLists, staff: frozenset[str]) -> None:
         self.first = lists.first
@@ -196,7 +209,10 @@ class Words:
         self.plain_caps = frozenset(
             w.capitalize() for w in (lists.common - staff - self.known_plain) | PLACE_SUFFIXES
             | CALENDAR if len(w) > 1 and w not in TITLES and "'" not in w)
-
+        # For the lower-case pass: every known name, and those that count without a greeting
+        # (not common words, longer than two letters; staff always).
+        self.known_any = self.known_plain | staff
+        self.strong_any = _strong_plain() | staff
 
     def known(self, key: str) -> bool:
         if key in self.first or key in self.last or key in self.staff:
@@ -219,6 +235,12 @@ class Words:
 def _known_plain() -> frozenset[str]:
     lists = name_lists()
     return lists.first | lists.last
+
+
+@cache
+def _strong_plain() -> frozenset[str]:
+    lists = name_lists()
+    return frozenset(w for w in _known_plain() - lists.common if len(w) > 2)
 
 
 @cache

@@ -110,6 +110,7 @@ _THANK, _NAME, _CALL, _THANKS, _FAMILY = (_cased(set(ws.split())) for ws in (
     "thank", "name last first", "call calls called", "thank thanks", "family families"))
 _CUE_PREV = _CUE_NEXT | _YOU | _IS | _ME | _SO | _THE
 _CUE_SECOND = _THANK | _NAME | _CALL | _THANKS | _FAMILY  # "thank you X", "the X family"
+_CUE_ANY = _CUE_NEXT | _CUE_SECOND
 
 
 def _key(word: str) -> str:
@@ -125,22 +126,18 @@ def lower_words(text: str, words: Words) -> Lower | None:
     fast = flat.split()
     if "~" in flat and any("~" in w and "#" not in w and len(w) > 2 for w in fast):
         return _read_all(Lower(text, raw), words)  # a lower-case word with accents
-    found = words.known_plain.intersection(fast)
-    if words.staff:
-        found |= words.staff.intersection(fast)
-    if not found:
-        return None
     # Hyphenated parts are split off, so a hyphenated name counts only with a part that is a
     # name on its own ("mary-jane", not "will-power").
-    strong = {w for w in found.difference(words.common) if len(w) > 2}
-    if words.staff:
-        strong |= words.staff.intersection(found)
+    strong = words.strong_any.intersection(fast)
     # A name that is also a word ("will", "mark") counts only right after a greeting.
-    check = strong if _HI_FAST.isdisjoint(fast) else found
+    if _HI_FAST.isdisjoint(fast):
+        check = strong
+    else:
+        check = words.known_any.intersection(fast)
     if not check:
         return None
     cands: set[str] = set()
-    if not (_CUE_NEXT.isdisjoint(fast) and _CUE_SECOND.isdisjoint(fast)):
+    if not _CUE_ANY.isdisjoint(fast):
         for w in check:
             cue = _cue_before(fast, w)
             if cue == 2 or (cue == 1 and w in strong):
