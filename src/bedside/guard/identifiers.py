@@ -42,7 +42,7 @@ _ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
 
 
 def _digits(s: str) -> str:
-    return "".join(c for c in s if c.isdigit())
+    return "".join(filter(str.isdigit, s))
 
 
 def _host(url: str) -> str:

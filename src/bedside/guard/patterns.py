@@ -39,7 +39,14 @@ _URL = regex.compile(
 # Where a URL can start inside a token: a letter or digit after none of [\w@/.-].
 _URL_START = re.compile(r"(?<![\w@/.-])[^\W_]")
 _URL_DOT = re.compile(r"\.(?=[^\W\d_])(?<=[\w-]\.)")  # opens on the dot: a fast literal scan
+# The same dot in the Latin-1 copy of the text, where "?" stands for any other character: what
+# _URL_DOT needs after its dot, checked first on bytes (most posts have no such dot).
+_DOT_LETTER = re.compile(b"\\.[" + re.escape(bytes(
+    c for c in range(256) if chr(c).isalnum() and not chr(c).isdecimal() and c != 0x5F)) + b"?]")
 _IPV4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w])")
+# Two colons with at most four hex digits between: in every IPv6 match (ASCII: the same in the
+# Latin-1 copy of the text, which a bytes pattern scans faster).
+_HEX_COLONS = re.compile(rb":[0-9A-Fa-f]{0,4}:")
 _IPV6 = regex.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
     r"(?:%\w+)?(?![\w:]|\.\w)"
@@ -105,10 +112,11 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def find_emails_urls(text: str) -> list[Span]:
     """EMAIL and URL spans."""
     out: list[Span] = []
-    if "@" in text:
+    raw = scan(text).raw
+    if b"@" in raw:
         for s, e in _tokens_with(text, ("@",)):
             out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text, s, e)]
-    if "." in text:
+    if _DOT_LETTER.search(raw) or (b"://" in raw and b"." in raw):
         emails = [(s, e) for _, s, e in out]
         for s, e in _url_tokens(text):
             starts = [m.start() for m in _URL_START.finditer(text, s, e)]
@@ -135,20 +143,20 @@ def find_ips(text: str) -> list[Span]:
     """IPv4 and IPv6 addresses that parse as such."""
     out: list[Span] = []
     sc = scan(text)
-    if "." in text and (sc.digits >= 4 or sc.exotic):
+    if (sc.digits >= 4 or sc.exotic) and sc.raw.count(b".") >= 3:  # "d.d.d.d" has three dots
         if sc.exotic:
             found = _IPV4.finditer(text)
-        else:
-            found = matches_at(_IPV4.match, text, [
-                s for s, e in sc.runs if e - s <= 3 and text[e : e + 1] == "." and sc.flat[s] == 32
-            ])
+        else:  # a first group: one to three digits that open a word, then a dot
+            fl = sc.flat
+            at = [s for s, e in sc.runs if e - s <= 3 and fl[s] == 32 and text[e : e + 1] == "."]
+            found = matches_at(_IPV4.match, text, at) if at else []
         for m in found:
             try:
                 ipaddress.IPv4Address(m.group())
             except ValueError:
                 continue
             out.append(("IP", m.start(), m.end()))
-    if text.count(":") >= 2:
+    if sc.raw.count(b":") >= 2 and _HEX_COLONS.search(sc.raw):
         for m in _IPV6.finditer(text):
             addr = m.group().split("%", 1)[0]
             if addr.count(":") < 2:
@@ -202,10 +210,9 @@ def find_phones(text: str) -> list[Span]:
     for m in found:
         s, e = m.start(), m.end()
         cand = m.group()
-        if sum(c.isdigit() for c in cand) < 7:
+        if sum(map(str.isdigit, cand)) < 7:
             continue
-        digits = "".join(c for c in (_EXT.sub("", cand) if "x" in cand.lower() else cand)
-                         if c.isdigit())
+        digits = "".join(filter(str.isdigit, _EXT.sub("", cand) if "x" in cand.lower() else cand))
         n = len(digits)
         if n < 7 or n > 15 or _SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand):
             continue

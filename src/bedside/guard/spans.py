@@ -48,6 +48,7 @@ class Scan(NamedTuple):
     digits: int  # how many ASCII digits
     words: dict[str, list[int]]  # anchor word -> start of each whole-word occurrence
     starts: tuple[int, ...] = ()  # the start of each run, for bisect
+    raw: bytes = b""  # the text as Latin-1, "?" for the rest: counts ASCII marks at C speed
 
 
 @lru_cache(maxsize=8)
@@ -87,7 +88,7 @@ def scan(text: str) -> Scan:
             at.append(i)
             i = fl.find(key, i + step)
         words[word] = at
-    return Scan(fl, exotic, wide, tuple(runs), digits, words, tuple(starts))
+    return Scan(fl, exotic, wide, tuple(runs), digits, words, tuple(starts), enc)
 
 
 def flat(text: str) -> bytes:
@@ -152,9 +153,11 @@ def matches_at(
     Equal to a `finditer` over the whole text when `starts` holds every position where the
     pattern can match.
     """
+    if not isinstance(starts, list) or len(starts) != 1:
+        starts = sorted(set(starts))
     out: list[Any] = []
     end = -1
-    for pos in sorted(set(starts)):
+    for pos in starts:
         if pos < end:
             continue
         m = match(text, pos)
