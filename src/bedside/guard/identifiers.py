@@ -135,4 +135,4 @@ def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
             n.start <= x.start and x.end <= n.end for n in names)]
         seen = {(x.type, x.start, x.end) for x in out}
         out += [n for n in names if (n.type, n.start, n.end) not in seen]
-    return sorted(out, key=lambda x: (x.start, x.end, x.type))
+    return sorted(out, key=lambda x: (x.start, x.end, x.type)) if len(out) > 1 else out

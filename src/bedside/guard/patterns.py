@@ -36,8 +36,11 @@ _URL = regex.compile(
     regex.IGNORECASE,
 )
 # A dot between a word character (or "-") and a letter: where a domain can have a dot.
-# Where a URL can start inside a token: a letter or digit after none of [\w@/.-].
+# Where a URL can start inside a token: a letter or digit after none of [\w@/.-]. _URL_GAP finds
+# the character before such a start: `re` skips to the rare characters of its class in C, where
+# the look-behind of _URL_START made it try a whole match at every position.
 _URL_START = re.compile(r"(?<![\w@/.-])[^\W_]")
+_URL_GAP = re.compile(r"[^\w@/.-](?=[^\W_])")
 _URL_DOT = re.compile(r"\.(?=[^\W\d_])(?<=[\w-]\.)")  # opens on the dot: a fast literal scan
 # The same dot in the Latin-1 copy of the text, where "?" stands for any other character: what
 # _URL_DOT needs after its dot, checked first on bytes (most posts have no such dot).
@@ -119,10 +122,20 @@ def find_emails_urls(text: str) -> list[Span]:
     if _DOT_LETTER.search(raw) or (b"://" in raw and b"." in raw):
         emails = [(s, e) for _, s, e in out]
         for s, e in _url_tokens(text):
-            starts = [m.start() for m in _URL_START.finditer(text, s, e)]
-            for m in matches_at(partial(_URL.match, endpos=e), text, starts):
+            for m in matches_at(partial(_url_match, e), text, _url_starts(text, s, e)):
                 if not any(s <= m.start() < e for s, e in emails):
                     out.append(("URL", m.start(), m.end()))
+    return out
+
+
+def _url_match(end: int, text: str, pos: int) -> regex.Match[str] | None:
+    return _URL.match(text, pos, end)  # endpos by position: keywords cost the call more
+
+
+def _url_starts(text: str, s: int, e: int) -> list[int]:
+    """Every position in [s, e) where _URL_START matches."""
+    out = [0] if s == 0 and _URL_START.match(text, 0, e) else []
+    out += [m.start() + 1 for m in _URL_GAP.finditer(text, max(s - 1, 0), e)]
     return out
 
 
@@ -130,9 +143,12 @@ def _url_tokens(text: str) -> list[tuple[int, int]]:
     """Tokens where a URL can be: a dot between a word character and a letter, or "://"."""
     out: list[tuple[int, int]] = []
     end = -1
-    for m in _URL_DOT.finditer(text):
-        if m.start() >= end:
-            s, end = token_bounds(text, m.start())
+    raw = scan(text).raw
+    # candidates on the Latin-1 bytes (a fast literal scan), each checked on the text
+    for c in _DOT_LETTER.finditer(raw):
+        i = c.start()
+        if i >= end and _URL_DOT.match(text, i):
+            s, end = token_bounds(text, i)
             out.append((s, end))
     if "://" in text:
         out += _tokens_with(text, ("://",))

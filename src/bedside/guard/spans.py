@@ -88,7 +88,8 @@ def scan(text: str) -> Scan:
             at.append(i)
             i = fl.find(key, i + step)
         words[word] = at
-    return Scan(fl, exotic, wide, tuple(runs), digits, words, tuple(starts), enc)
+    # tuple.__new__: the generated Scan.__new__ is one more Python call per check
+    return tuple.__new__(Scan, (fl, exotic, wide, tuple(runs), digits, words, tuple(starts), enc))
 
 
 def flat(text: str) -> bytes:
