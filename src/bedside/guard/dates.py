@@ -194,14 +194,17 @@ def is_year_only(text: str) -> bool:
 def _keep(text: str, start: int, end: int) -> bool:
     """Drop look-alikes: fractions, ratings, idioms and lone weak words."""
     s = text[start:end]
-    m = _SLASH.match(s)
+    # each `regex` call costs; cheap tests first that each pattern needs: a slash, a first
+    # letter a-z, at most "midnight" and a newline
+    m = _SLASH.match(s) if "/" in s else None
     if m:
         a, b = int(m.group(1)), int(m.group(2))
         if s in _IDIOMS or (a < b and b in _FRACTION_DENOMINATORS):
             return False
-    if _MONTH_ONLY.match(s) and s.rstrip(".").lower() in _months() and not s[0].isupper():
+    if ("a" <= s[:1] <= "z" and _MONTH_ONLY.match(s) and s.rstrip(".").lower() in _months()
+            and not s[0].isupper()):
         return False  # "in may", "by march": a month alone must be capitalised
-    if _LONE_WEAK.match(s):
+    if len(s) <= 9 and _LONE_WEAK.match(s):
         low = s.lower()
         if low in {"may", "mar", "jan", "dec"}:
             return s[0].isupper()  # only reached after "in", "since", "by"...
