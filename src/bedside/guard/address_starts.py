@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from functools import cache
 from typing import NamedTuple
 
@@ -131,7 +132,7 @@ def _token_starts(fl: bytes, lo: int, hi: int) -> list[int]:
     return [m.start() - 1 for m in _TOKEN.finditer(fl, max(lo, 0) + 1, hi + 2)]
 
 
-def _any_in(points: list[int], lo: int, hi: int) -> bool:
+def _any_in(points: Sequence[int], lo: int, hi: int) -> bool:
     """Whether a sorted list has a point in (lo, hi)."""
     i = bisect_right(points, lo)
     return i < len(points) and points[i] < hi
@@ -142,7 +143,7 @@ def starts(text: str, sc: Scan) -> Starts:
     v = vocab()
     fl = sc.flat
     out: Starts = {}
-    runs = [s for s, _ in sc.runs]
+    runs = sc.starts
     roles = v.roles
     suffixes: list[int] = []  # where a street suffix or a prefix is
     prefixes: list[int] = []
@@ -177,7 +178,7 @@ def starts(text: str, sc: Scan) -> Starts:
     return out
 
 
-def _from_run(text: str, fl: bytes, s: int, e: int, runs: list[int],
+def _from_run(text: str, fl: bytes, s: int, e: int, runs: Sequence[int],
               after: tuple[list[int], list[int]], v: Vocab, out: Starts) -> None:
     """Patterns a digit run can open or close: house numbers, ZIPs, compound streets."""
     n = e - s
@@ -213,7 +214,7 @@ def _from_run(text: str, fl: bytes, s: int, e: int, runs: list[int],
             m.end() for m in _IN.finditer(text, max(0, s - _BEHIND), s))
 
 
-def _from_word(text: str, fl: bytes, word: str, role: int, p: int, runs: list[int], v: Vocab,
+def _from_word(text: str, fl: bytes, word: str, role: int, p: int, runs: Sequence[int], v: Vocab,
                out: Starts, sc: Scan) -> None:
     """Patterns an anchor word can open or close."""
     if role & _STRONG:  # "on Maple Street": the street starts after the preposition

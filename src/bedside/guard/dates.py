@@ -194,14 +194,17 @@ def is_year_only(text: str) -> bool:
 def _keep(text: str, start: int, end: int) -> bool:
     """Drop look-alikes: fractions, ratings, idioms and lone weak words."""
     s = text[start:end]
-    m = _SLASH.match(s)
+    # each `regex` call costs; cheap tests first that each pattern needs: a slash, a first
+    # letter a-z, at most "midnight" and a newline
+    m = _SLASH.match(s) if "/" in s else None
     if m:
         a, b = int(m.group(1)), int(m.group(2))
         if s in _IDIOMS or (a < b and b in _FRACTION_DENOMINATORS):
             return False
-    if _MONTH_ONLY.match(s) and s.rstrip(".").lower() in _months() and not s[0].isupper():
+    if ("a" <= s[:1] <= "z" and _MONTH_ONLY.match(s) and s.rstrip(".").lower() in _months()
+            and not s[0].isupper()):
         return False  # "in may", "by march": a month alone must be capitalised
-    if _LONE_WEAK.match(s):
+    if len(s) <= 9 and _LONE_WEAK.match(s):
         low = s.lower()
         if low in {"may", "mar", "jan", "dec"}:
             return s[0].isupper()  # only reached after "in", "since", "by"...
@@ -322,22 +325,22 @@ def find_dates(text: str) -> list[Span]:
     if not sc.runs and not sc.exotic and _roles().keys().isdisjoint(sc.words):
         return []  # a date needs a digit or a date word
     _, date_low, date_alone, bare_year, age = _patterns()
-    low = text.lower()
     found: list[regex.Match[str]] = []
     years: list[regex.Match[str]] = []
     ages: list[regex.Match[str]] = []
-    if sc.exotic or len(low) != len(text):
+    if sc.exotic or "\u0130" in text:  # the one letter lower() makes two: offsets would shift
         found, years, ages = _slow(text)
     else:
+        low = text.lower()
         date_starts, lone, year_starts, age_starts = _starts(text, low, sc)
         if date_starts:
-            found = list(matches_at(
+            found = matches_at(
                 lambda t, p: (date_alone if p in lone else date_low).match(t, p), low,
-                date_starts))
+                date_starts) if lone else matches_at(date_low.match, low, date_starts)
         if year_starts:
-            years = list(matches_at(bare_year.match, text, year_starts))
+            years = matches_at(bare_year.match, text, year_starts)
         if age_starts:
-            ages = list(matches_at(age.match, text, age_starts))
+            ages = matches_at(age.match, text, age_starts)
     out: list[Span] = [("AGE_OVER_89", m.start(), m.end()) for m in ages]
     for m in found:
         s, e = m.start(), m.end()

@@ -42,7 +42,7 @@ _ALNUM = regex.compile(r"[^\p{L}\p{N}]+")
 
 
 def _digits(s: str) -> str:
-    return "".join(c for c in s if c.isdigit())
+    return "".join(filter(str.isdigit, s))
 
 
 def _host(url: str) -> str:
@@ -68,7 +68,13 @@ def _own_keys(practice: Practice) -> tuple[frozenset[str], frozenset[str], tuple
 
 
 def _is_own(kind: str, text: str, practice: Practice) -> bool:
-    phones, emails, domains, addresses = _own_keys(practice)
+    return _own(kind, text, _own_keys(practice))
+
+
+def _own(kind: str, text: str, keys: tuple[frozenset[str], frozenset[str], tuple[str, ...],
+                                          tuple[str, ...]]) -> bool:
+    """Whether a span is one of the practice's own details (`keys`: from _own_keys)."""
+    phones, emails, domains, addresses = keys
     if kind in ("PHONE", "FAX"):
         return _digits(text)[-10:] in phones
     if kind == "EMAIL":
@@ -110,17 +116,18 @@ def _resolve(spans: list[Span]) -> list[Span]:
 def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
     """Every identifier span in the original text; `own` marks the practice's own details."""
     text = norm.text.text
-    spans: list[Span] = []
-    for finder in _FINDERS:
-        spans += finder(text)
-    original = norm.original
+    spans = (find_emails_urls(text) + find_ips(text) + find_numbers(text) + find_phones(text)
+             + find_dates(text) + find_addresses(text))
     out: list[Entity] = []
-    for kind, s, e in _resolve(spans) if spans else ():
-        while e > s and text[e - 1] in " \t\n,;":
-            e -= 1
-        os_, oe = norm.text.span(s, e)
-        piece = original[os_:oe]
-        out.append(Entity(kind, os_, oe, piece, _is_own(kind, piece, practice)))
+    if spans:
+        original = norm.original
+        keys = _own_keys(practice)  # hashing a Practice costs: once per check, not per span
+        for kind, s, e in _resolve(spans) if len(spans) > 1 else spans:
+            while e > s and text[e - 1] in " \t\n,;":
+                e -= 1
+            os_, oe = norm.text.span(s, e)
+            piece = original[os_:oe]
+            out.append(Entity(kind, os_, oe, piece, _own(kind, piece, keys)))
     names = find_names(norm, practice)
     if names:
         # a month or weekday read as a date inside a name ("April Jones") is the name
@@ -128,4 +135,4 @@ def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
             n.start <= x.start and x.end <= n.end for n in names)]
         seen = {(x.type, x.start, x.end) for x in out}
         out += [n for n in names if (n.type, n.start, n.end) not in seen]
-    return sorted(out, key=lambda x: (x.start, x.end, x.type))
+    return sorted(out, key=lambda x: (x.start, x.end, x.type)) if len(out) > 1 else out

@@ -58,7 +58,7 @@ _MAC = regex.compile(
     r"|[0-9A-F]{4}\.[0-9A-F]{4}\.[0-9A-F]{4})(?![\w:.-]|\.\w)",
     regex.IGNORECASE,
 )
-_DOTTED_HEX = re.compile(r"\.[0-9A-Fa-f]{4}\.")  # in every dotted MAC ("0000.0c07.ac01")
+_DOTTED_HEX = re.compile(rb"\.[0-9A-Fa-f]{4}\.")  # in every dotted MAC ("0000.0c07.ac01")
 _VIN = regex.compile(r"(?<![\w-])[A-HJ-NPR-Z0-9]{17}(?![\w-])")
 _CRYPTO = regex.compile(
     r"(?<![\w])(?:[13][1-9A-HJ-NP-Za-km-z]{25,34}|bc1[02-9ac-hj-np-z]{11,71})(?![\w])"
@@ -244,7 +244,7 @@ def _context_starts(text: str, sc: Scan) -> list[int]:
     """Where a keyword-led code ("account #LFM-220847") can start: a keyword with a digit run
     close after it (the code needs three digits), or digits fused to one ("MRN00482913")."""
     words, prefixes = _keyword_bytes()
-    runs = [s for s, _ in sc.runs]
+    runs = sc.starts
     starts: list[int] = []
     for w in words.intersection(sc.words):
         for p in sc.words[w]:
@@ -273,7 +273,8 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
     out: list[Span] = []
     if not _bio_words().isdisjoint(sc.words):
         out += [("BIOMETRIC", m.start(), m.end()) for m in _BIOMETRIC.finditer(text)]
-    if text.count(":") >= 5 or text.count("-") >= 5 or _DOTTED_HEX.search(text):
+    raw = sc.raw
+    if raw.count(b":") >= 5 or raw.count(b"-") >= 5 or _DOTTED_HEX.search(raw):
         for m in _MAC.finditer(text):
             hexes = "".join(c for c in m.group().lower() if c not in ":-.")
             if hexes not in ("f" * 12, "0" * 12):

@@ -36,10 +36,20 @@ _URL = regex.compile(
     regex.IGNORECASE,
 )
 # A dot between a word character (or "-") and a letter: where a domain can have a dot.
-# Where a URL can start inside a token: a letter or digit after none of [\w@/.-].
+# Where a URL can start inside a token: a letter or digit after none of [\w@/.-]. _URL_GAP finds
+# the character before such a start: `re` skips to the rare characters of its class in C, where
+# the look-behind of _URL_START made it try a whole match at every position.
 _URL_START = re.compile(r"(?<![\w@/.-])[^\W_]")
+_URL_GAP = re.compile(r"[^\w@/.-](?=[^\W_])")
 _URL_DOT = re.compile(r"\.(?=[^\W\d_])(?<=[\w-]\.)")  # opens on the dot: a fast literal scan
+# The same dot in the Latin-1 copy of the text, where "?" stands for any other character: what
+# _URL_DOT needs after its dot, checked first on bytes (most posts have no such dot).
+_DOT_LETTER = re.compile(b"\\.[" + re.escape(bytes(
+    c for c in range(256) if chr(c).isalnum() and not chr(c).isdecimal() and c != 0x5F)) + b"?]")
 _IPV4 = regex.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w])")
+# Two colons with at most four hex digits between: in every IPv6 match (ASCII: the same in the
+# Latin-1 copy of the text, which a bytes pattern scans faster).
+_HEX_COLONS = re.compile(rb":[0-9A-Fa-f]{0,4}:")
 _IPV6 = regex.compile(
     r"(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?"
     r"(?:%\w+)?(?![\w:]|\.\w)"
@@ -105,16 +115,27 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def find_emails_urls(text: str) -> list[Span]:
     """EMAIL and URL spans."""
     out: list[Span] = []
-    if "@" in text:
+    raw = scan(text).raw
+    if b"@" in raw:
         for s, e in _tokens_with(text, ("@",)):
             out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text, s, e)]
-    if "." in text:
+    if _DOT_LETTER.search(raw) or (b"://" in raw and b"." in raw):
         emails = [(s, e) for _, s, e in out]
         for s, e in _url_tokens(text):
-            starts = [m.start() for m in _URL_START.finditer(text, s, e)]
-            for m in matches_at(partial(_URL.match, endpos=e), text, starts):
+            for m in matches_at(partial(_url_match, e), text, _url_starts(text, s, e)):
                 if not any(s <= m.start() < e for s, e in emails):
                     out.append(("URL", m.start(), m.end()))
+    return out
+
+
+def _url_match(end: int, text: str, pos: int) -> regex.Match[str] | None:
+    return _URL.match(text, pos, end)  # endpos by position: keywords cost the call more
+
+
+def _url_starts(text: str, s: int, e: int) -> list[int]:
+    """Every position in [s, e) where _URL_START matches."""
+    out = [0] if s == 0 and _URL_START.match(text, 0, e) else []
+    out += [m.start() + 1 for m in _URL_GAP.finditer(text, max(s - 1, 0), e)]
     return out
 
 
@@ -122,9 +143,12 @@ def _url_tokens(text: str) -> list[tuple[int, int]]:
     """Tokens where a URL can be: a dot between a word character and a letter, or "://"."""
     out: list[tuple[int, int]] = []
     end = -1
-    for m in _URL_DOT.finditer(text):
-        if m.start() >= end:
-            s, end = token_bounds(text, m.start())
+    raw = scan(text).raw
+    # candidates on the Latin-1 bytes (a fast literal scan), each checked on the text
+    for c in _DOT_LETTER.finditer(raw):
+        i = c.start()
+        if i >= end and _URL_DOT.match(text, i):
+            s, end = token_bounds(text, i)
             out.append((s, end))
     if "://" in text:
         out += _tokens_with(text, ("://",))
@@ -135,20 +159,20 @@ def find_ips(text: str) -> list[Span]:
     """IPv4 and IPv6 addresses that parse as such."""
     out: list[Span] = []
     sc = scan(text)
-    if "." in text and (sc.digits >= 4 or sc.exotic):
+    if (sc.digits >= 4 or sc.exotic) and sc.raw.count(b".") >= 3:  # "d.d.d.d" has three dots
         if sc.exotic:
             found = _IPV4.finditer(text)
-        else:
-            found = matches_at(_IPV4.match, text, [
-                s for s, e in sc.runs if e - s <= 3 and text[e : e + 1] == "." and sc.flat[s] == 32
-            ])
+        else:  # a first group: one to three digits that open a word, then a dot
+            fl = sc.flat
+            at = [s for s, e in sc.runs if e - s <= 3 and fl[s] == 32 and text[e : e + 1] == "."]
+            found = matches_at(_IPV4.match, text, at) if at else []
         for m in found:
             try:
                 ipaddress.IPv4Address(m.group())
             except ValueError:
                 continue
             out.append(("IP", m.start(), m.end()))
-    if text.count(":") >= 2:
+    if sc.raw.count(b":") >= 2 and _HEX_COLONS.search(sc.raw):
         for m in _IPV6.finditer(text):
             addr = m.group().split("%", 1)[0]
             if addr.count(":") < 2:
@@ -202,10 +226,9 @@ def find_phones(text: str) -> list[Span]:
     for m in found:
         s, e = m.start(), m.end()
         cand = m.group()
-        if sum(c.isdigit() for c in cand) < 7:
+        if sum(map(str.isdigit, cand)) < 7:
             continue
-        digits = "".join(c for c in (_EXT.sub("", cand) if "x" in cand.lower() else cand)
-                         if c.isdigit())
+        digits = "".join(filter(str.isdigit, _EXT.sub("", cand) if "x" in cand.lower() else cand))
         n = len(digits)
         if n < 7 or n > 15 or _SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand):
             continue

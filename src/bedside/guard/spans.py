@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 Span = tuple[str, int, int]
@@ -47,40 +47,49 @@ class Scan(NamedTuple):
     runs: tuple[tuple[int, int], ...]  # (start, end) of each run of ASCII digits
     digits: int  # how many ASCII digits
     words: dict[str, list[int]]  # anchor word -> start of each whole-word occurrence
+    starts: tuple[int, ...] = ()  # the start of each run, for bisect
+    raw: bytes = b""  # the text as Latin-1, "?" for the rest: counts ASCII marks at C speed
 
 
 @lru_cache(maxsize=8)
 def scan(text: str) -> Scan:
     """Flat copy, digit runs and anchor words of `text`, with C-speed string methods only."""
-    enc = text.encode("latin-1", "replace")
-    exotic = False
-    wide = enc.count(b"?") != text.count("?")
-    if wide:
-        i = enc.find(b"?")
-        while i >= 0 and not exotic:
-            exotic = text[i].isdecimal()
-            i = enc.find(b"?", i + 1)
+    exotic = wide = False
+    if text.isascii():  # nothing outside Latin-1, no digit the flat copy cannot see
+        enc = text.encode("ascii")
+    else:
+        enc = text.encode("latin-1", "replace")
+        wide = enc.count(b"?") != text.count("?")
+        if wide:
+            i = enc.find(b"?")
+            while i >= 0 and not exotic:
+                exotic = text[i].isdecimal()
+                i = enc.find(b"?", i + 1)
     fl = b" " + enc.translate(_FLAT) + b" "
     runs: list[tuple[int, int]] = []
+    starts: list[int] = []
     digits = 0
     zeros = fl.translate(_ZEROS)
     i = zeros.find(b"0")
     while i >= 0:
         j = zeros.find(b" ", i)
         runs.append((i - 1, j - 1))
+        starts.append(i - 1)
         digits += j - i
         i = zeros.find(b"0", j)
     words: dict[str, list[int]] = {}
-    anchors = _anchor_map()
-    for w in anchors.keys() & fl.split():
-        word, key = anchors[w]
-        at: list[int] = []
+    anchors, keys = _ANCHORS or _load_anchors()
+    for w in keys.intersection(fl.split()):
+        word, key, step = anchors[w]
         i = fl.find(key)
+        at = [i]
+        i = fl.find(key, i + step)
         while i >= 0:
             at.append(i)
-            i = fl.find(key, i + len(key) - 1)
+            i = fl.find(key, i + step)
         words[word] = at
-    return Scan(fl, exotic, wide, tuple(runs), digits, words)
+    # tuple.__new__: the generated Scan.__new__ is one more Python call per check
+    return tuple.__new__(Scan, (fl, exotic, wide, tuple(runs), digits, words, tuple(starts), enc))
 
 
 def flat(text: str) -> bytes:
@@ -117,17 +126,24 @@ def trie(words: Iterable[str], symbols: Mapping[str, str] | None = None) -> str:
     return emit(root)
 
 
-@cache
-def _anchor_map() -> dict[bytes, tuple[str, bytes]]:
-    """Anchor word as flat bytes -> (the word, the word padded with spaces to find it)."""
+_Anchors = tuple[dict[bytes, tuple[str, bytes, int]], frozenset[bytes]]
+_ANCHORS: _Anchors | None = None
+
+
+def _load_anchors() -> _Anchors:
+    """Anchor word as flat bytes -> (the word, the word padded with spaces to find it, the step
+    to the next try: one less than its length, so neighbours share a space); and those keys."""
+    global _ANCHORS
     # imported here: those modules import this one
     from bedside.guard.addresses import anchor_words as address_words
     from bedside.guard.dates import anchor_words as date_words
     from bedside.guard.numbers import anchor_words as number_words
 
     words = {w for w in [*date_words(), *number_words(), *address_words()] if w}
-    return {w.encode("latin-1"): (w, b" " + w.encode("latin-1") + b" ")
-            for w in words if all(ord(c) < 256 for c in w)}
+    table = {w.encode("latin-1"): (w, b" " + w.encode("latin-1") + b" ", len(w) + 1)
+             for w in words if all(ord(c) < 256 for c in w)}
+    _ANCHORS = (table, frozenset(table))
+    return _ANCHORS
 
 
 def matches_at(
@@ -138,9 +154,11 @@ def matches_at(
     Equal to a `finditer` over the whole text when `starts` holds every position where the
     pattern can match.
     """
+    if not isinstance(starts, list) or len(starts) != 1:
+        starts = sorted(set(starts))
     out: list[Any] = []
     end = -1
-    for pos in sorted(set(starts)):
+    for pos in starts:
         if pos < end:
             continue
         m = match(text, pos)
