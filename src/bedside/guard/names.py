@@ -345,7 +345,7 @@ def _scan(text: str, plain: frozenset[str], word: re.Pattern[str]) -> list[tuple
     # contractions, a lone capital ("I am"). Titles stay.
     spans: list[tuple[int, int]] = []
     for m in (_CAP_ASCII if word is WORD_ASCII else _CAP).finditer(text):
-        w = m.group()
+        w = m[0]
         if w in plain:
             continue
         if len(w) == 1:
