@@ -71,11 +71,14 @@ _PLACE_AFTER = re.compile(
 _SURNAME_ENDS = ("enko", "ska", "sky", "wicz", "vic", "kic", "nen", "sson", "dottir", "escu",
                  "oglu", "idze", "shvili", "zadeh", "yan", "poulos", "akis")
 _SURNAME_AFTER_CONSONANT = ("ov", "ova", "ev", "eva")
+_SURNAME_TAILS = ("ski",) + _SURNAME_AFTER_CONSONANT
 
 
 def _surname_shape(key: str) -> bool:
     if key.endswith(_SURNAME_ENDS):
         return True
+    if not key.endswith(_SURNAME_TAILS):
+        return False  # most words: no loop below
     if key.endswith("ski"):
         return len(key) > 3 and key[-4] != "e"
     for end in _SURNAME_AFTER_CONSONANT:
@@ -342,7 +345,7 @@ def _scan(text: str, plain: frozenset[str], word: re.Pattern[str]) -> list[tuple
     # contractions, a lone capital ("I am"). Titles stay.
     spans: list[tuple[int, int]] = []
     for m in (_CAP_ASCII if word is WORD_ASCII else _CAP).finditer(text):
-        w = m.group()
+        w = m[0]
         if w in plain:
             continue
         if len(w) == 1:

@@ -60,6 +60,8 @@ _VERBS = frozenset("and will can could would should may might just also began sp
 LEADS = frozenset("in at from near to into across".split())
 # Greetings after which even a name that is also a word is a name ("thx mark!").
 HI = frozenset("hi hey thx thanks dear".split())
+# Every word Cues.before reads as a cue (a cheap first test).
+_BEFORE = GREET | INTRO | KIN | ROLES | {"you", "is", "am", "name", "me", "so", "much", "the"}
 
 
 class Tok:
@@ -265,6 +267,8 @@ class Cues:
         if p is None:
             return False
         prev = p.key
+        if prev not in _BEFORE:
+            return False
         gap = self.text[p.end:t.start]
         if "\n" in gap:
             return False
