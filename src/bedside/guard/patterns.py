@@ -115,12 +115,12 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def find_emails_urls(text: str) -> list[Span]:
     """EMAIL and URL spans."""
     out: list[Span] = []
-    raw = scan(text).raw
-    # bytes.find, not `in`: `in` on bytes first tries the mark as an int and raises inside
-    if raw.find(b"@") >= 0:
+    # marks by `in` on the str: no argument parsing (on bytes, `in` first tries the mark as an
+    # int and raises inside)
+    if "@" in text:
         for s, e in _tokens_with(text, ("@",)):
             out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text, s, e)]
-    if _DOT_LETTER.search(raw) or (raw.find(b"://") >= 0 and raw.find(b".") >= 0):
+    if _DOT_LETTER.search(scan(text).raw) or ("://" in text and "." in text):
         emails = [(s, e) for _, s, e in out]
         for s, e in _url_tokens(text):
             for m in matches_at(partial(_url_match, e), text, _url_starts(text, s, e)):
@@ -174,7 +174,7 @@ def find_ips(text: str) -> list[Span]:
             except ValueError:
                 continue
             out.append(("IP", m.start(), m.end()))
-    if raw.find(b":") >= 0 and _HEX_COLONS.search(raw):  # find: memchr, most texts have none
+    if ":" in text and _HEX_COLONS.search(raw):  # most texts have no colon
         for m in _IPV6.finditer(text):
             addr = m.group().split("%", 1)[0]
             if addr.count(":") < 2:
