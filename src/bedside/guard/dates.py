@@ -167,6 +167,15 @@ def _leads() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Patt
     return digit, month, alone, rel
 
 
+@cache
+def _after_space() -> frozenset[bytes]:
+    """What can follow the space after a day number in a date (the flat byte after the spaces):
+    "am"/"pm", "of" or a month's first letter; no other letter can, so the digit lead's regex
+    is not tried there ("30 days")."""
+    months = load_data("identifiers")["date"]["months"]
+    return frozenset({b"a", b"p", b"o"} | {m[:1].encode("latin-1") for m in months})
+
+
 _FRACTION_DENOMINATORS = frozenset({2, 3, 4, 8, 10, 16})
 _SLASH = regex.compile(r"^(\d{1,2})/(\d{1,2})$")
 _IDIOMS = frozenset({"24/7", "9/11", "50/50"})
@@ -269,13 +278,14 @@ def _starts(text: str, low: str, sc: Scan) -> tuple[list[int], set[int], list[in
     years: list[int] = []
     age: list[int] = []
     rel_digit = _rel_next()[1]
+    after_space = _after_space()
     for s, e in sc.runs:
         if fl[s] != 32:  # a date starts a word
             continue
         n, c = e - s, low[e : e + 1]
         # what can follow the digits of a date: a separator, a clock, an ordinal or a month
         lead = (n <= 4 and c in ("/", ".", "-")) or (n <= 2 and c != "" and (
-            c in ":-apsnrt" or c.isspace()))
+            c in ":-apsnrt" or (c.isspace() and fl[e + 1 :].lstrip()[:1] in after_space)))
         if (lead and digit.match(low, s)) or (rel_digit and fl[e + 1] != 32 and rel.match(low, s)):
             dates.append(s)
             if low[s - 4 : s] == "the ":  # "the 3rd of May"

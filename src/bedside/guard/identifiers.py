@@ -57,9 +57,23 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+_OwnKeys = tuple[frozenset[str], frozenset[str], tuple[str, ...], tuple[str, ...]]
+# The last practice seen and its keys: one practice checks many posts, and hashing a Practice
+# (for the cache below) costs more than the comparisons it saves. Identity: held here, the
+# object cannot be freed and its id reused.
+_LAST_OWN: list[tuple[Practice, _OwnKeys]] = []
+
+
+def _own_keys_of(practice: Practice) -> _OwnKeys:
+    if _LAST_OWN and _LAST_OWN[0][0] is practice:
+        return _LAST_OWN[0][1]
+    keys = _own_keys(practice)
+    _LAST_OWN[:] = [(practice, keys)]
+    return keys
+
+
 @cache
-def _own_keys(practice: Practice) -> tuple[frozenset[str], frozenset[str], tuple[str, ...],
-                                          tuple[str, ...]]:
+def _own_keys(practice: Practice) -> _OwnKeys:
     phones = frozenset(_digits(p)[-10:] for p in practice.phones if len(_digits(p)) >= 7)
     emails = frozenset(e.strip().lower() for e in practice.emails)
     domains = tuple(h for h in (_host(w) for w in practice.websites) if h)
@@ -71,8 +85,7 @@ def _is_own(kind: str, text: str, practice: Practice) -> bool:
     return _own(kind, text, _own_keys(practice))
 
 
-def _own(kind: str, text: str, keys: tuple[frozenset[str], frozenset[str], tuple[str, ...],
-                                          tuple[str, ...]]) -> bool:
+def _own(kind: str, text: str, keys: _OwnKeys) -> bool:
     """Whether a span is one of the practice's own details (`keys`: from _own_keys)."""
     phones, emails, domains, addresses = keys
     if kind in ("PHONE", "FAX"):
@@ -121,7 +134,7 @@ def find_entities(norm: Normalized, practice: Practice) -> list[Entity]:
     out: list[Entity] = []
     if spans:
         original = norm.original
-        keys = _own_keys(practice)  # hashing a Practice costs: once per check, not per span
+        keys = _own_keys_of(practice)  # once per check, not per span
         for kind, s, e in _resolve(spans) if len(spans) > 1 else spans:
             while e > s and text[e - 1] in " \t\n,;":
                 e -= 1

@@ -258,7 +258,7 @@ def _context_starts(text: str, sc: Scan) -> list[int]:
             if fl.startswith(prefixes, ts + 1):
                 starts.append(ts)
     for key, flat_key in (("a/c", b" a c "), ("s/n", b" s n ")):
-        if flat_key in fl:
+        if fl.find(flat_key) >= 0:  # not `in`: on bytes it tries the key as an int first
             low = text.lower()
             i = low.find(key)
             while i >= 0:
@@ -274,7 +274,9 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
     if not _bio_words().isdisjoint(sc.words):
         out += [("BIOMETRIC", m.start(), m.end()) for m in _BIOMETRIC.finditer(text)]
     raw = sc.raw
-    if raw.count(b":") >= 5 or raw.count(b"-") >= 5 or _DOTTED_HEX.search(raw):
+    # `in` before count: most texts have no colon, and a MAC needs five
+    if (":" in text and raw.count(b":") >= 5) or (
+            "-" in text and raw.count(b"-") >= 5) or _DOTTED_HEX.search(raw):
         for m in _MAC.finditer(text):
             hexes = "".join(c for c in m.group().lower() if c not in ":-.")
             if hexes not in ("f" * 12, "0" * 12):

@@ -115,11 +115,12 @@ def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def find_emails_urls(text: str) -> list[Span]:
     """EMAIL and URL spans."""
     out: list[Span] = []
-    raw = scan(text).raw
-    if b"@" in raw:
+    # marks by `in` on the str: no argument parsing (on bytes, `in` first tries the mark as an
+    # int and raises inside)
+    if "@" in text:
         for s, e in _tokens_with(text, ("@",)):
             out += [("EMAIL", m.start(), m.end()) for m in _EMAIL.finditer(text, s, e)]
-    if _DOT_LETTER.search(raw) or (b"://" in raw and b"." in raw):
+    if _DOT_LETTER.search(scan(text).raw) or ("://" in text and "." in text):
         emails = [(s, e) for _, s, e in out]
         for s, e in _url_tokens(text):
             for m in matches_at(partial(_url_match, e), text, _url_starts(text, s, e)):
@@ -159,7 +160,8 @@ def find_ips(text: str) -> list[Span]:
     """IPv4 and IPv6 addresses that parse as such."""
     out: list[Span] = []
     sc = scan(text)
-    if (sc.digits >= 4 or sc.exotic) and sc.raw.count(b".") >= 3:  # "d.d.d.d" has three dots
+    raw = sc.raw
+    if (sc.digits >= 4 or sc.exotic) and raw.count(b".") >= 3:  # "d.d.d.d" has three dots
         if sc.exotic:
             found = _IPV4.finditer(text)
         else:  # a first group: one to three digits that open a word, then a dot
@@ -172,7 +174,7 @@ def find_ips(text: str) -> list[Span]:
             except ValueError:
                 continue
             out.append(("IP", m.start(), m.end()))
-    if sc.raw.count(b":") >= 2 and _HEX_COLONS.search(sc.raw):
+    if ":" in text and _HEX_COLONS.search(raw):  # most texts have no colon
         for m in _IPV6.finditer(text):
             addr = m.group().split("%", 1)[0]
             if addr.count(":") < 2:
@@ -230,7 +232,10 @@ def find_phones(text: str) -> list[Span]:
             continue
         digits = "".join(filter(str.isdigit, _EXT.sub("", cand) if "x" in cand.lower() else cand))
         n = len(digits)
-        if n < 7 or n > 15 or _SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand):
+        # lengths first: each `regex` call costs (an SSN shape is 9-11 long, a date at most 10,
+        # a NANP number at least 12; one more for the newline "$" allows)
+        size = len(cand)
+        if n < 7 or n > 15 or (size <= 12 and (_SSN_SHAPE.match(cand) or _DATE_SHAPE.match(cand))):
             continue
         grouped = any(c in cand for c in " .-()")
         tail = text[e : e + 12]
@@ -240,7 +245,7 @@ def find_phones(text: str) -> list[Span]:
 
         if cand.startswith("+"):
             ok = _international(digits)
-        elif _NANP.match(cand):
+        elif size >= 12 and _NANP.match(cand):
             ok = True
         elif grouped and n >= 11 and _NANP.match(cand[-12:] if "(" not in cand else cand):
             ok = True
