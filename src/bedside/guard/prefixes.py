@@ -13,6 +13,7 @@ scanned the old way when a pattern has `\\d`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from bedside.guard.spans import trie
@@ -222,15 +223,18 @@ class PrefixIndex:
         out: dict[int, list[int]] = {}
         head = self._head.match(text)
         if head is not None:
-            cap = head.group()
-            for k in keys.get(cap) or keys[read(cap)]:
+            for k in keys.get(head.group()) or keys[_read(head.group())]:
                 out[k] = [0]
         for m in self._scan.finditer(text):  # word starts after the first: never 0
-            cap, p = m.group(1), m.start(1)
-            for k in keys.get(cap) or keys[read(cap)]:
-                at = out.get(k)
-                if at is None:
-                    out[k] = [p]
+            cap = m.group(1)
+            p = m.end()  # the match is the one character before the word
+            for k in keys.get(cap) or keys[_read(cap)]:
+                if k in out:
+                    out[k].append(p)
                 else:
-                    at.append(p)
+                    out[k] = [p]
         return out
+
+
+# A prefix found with more white space or digits than one (read once per such prefix).
+_read = lru_cache(maxsize=1024)(read)
