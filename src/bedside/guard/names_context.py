@@ -196,8 +196,8 @@ class Doc:
 class Words:
     """Name-list lookups, with the practice's staff counted as known, uncommon names."""
 
-    __slots__ = ("first", "last", "common", "staff", "known_plain", "plain_caps", "kinds",
-                 "known_any", "strong_any")
+    __slots__ = ("first", "last", "common", "staff", "known_plain", "strong_plain", "plain_caps",
+                 "kinds")
 
     def __init__(self, lists: NameLists, staff: frozenset[str]) -> None:
         self.first = lists.first
@@ -211,10 +211,9 @@ class Words:
         self.plain_caps = frozenset(
             w.capitalize() for w in (lists.common - staff - self.known_plain) | PLACE_SUFFIXES
             | CALENDAR if len(w) > 1 and w not in TITLES and "'" not in w)
-        # For the lower-case pass: every known name, and those that count without a greeting
-        # (not common words, longer than two letters; staff always).
-        self.known_any = self.known_plain | staff
-        self.strong_any = _strong_plain() | staff
+        # For the lower-case pass: the names that count without a greeting (not common words,
+        # longer than two letters); shared too, staff always count and are checked apart.
+        self.strong_plain = _strong_plain()
 
     def known(self, key: str) -> bool:
         if key in self.first or key in self.last or key in self.staff:

@@ -128,12 +128,13 @@ def lower_words(text: str, words: Words) -> Lower | None:
         return _read_all(Lower(text, raw), words)  # a lower-case word with accents
     # Hyphenated parts are split off, so a hyphenated name counts only with a part that is a
     # name on its own ("mary-jane", not "will-power").
-    strong = words.strong_any.intersection(fast)
+    staff = words.staff.intersection(fast) if words.staff else set()
+    strong = words.strong_plain.intersection(fast) | staff
     # A name that is also a word ("will", "mark") counts only right after a greeting.
     if _HI_FAST.isdisjoint(fast):
         check = strong
     else:
-        check = words.known_any.intersection(fast)
+        check = words.known_plain.intersection(fast) | staff
     if not check:
         return None
     cands: set[str] = set()
