@@ -65,8 +65,9 @@ _LAST_OWN: list[tuple[Practice, _OwnKeys]] = []
 
 
 def _own_keys_of(practice: Practice) -> _OwnKeys:
-    if _LAST_OWN and _LAST_OWN[0][0] is practice:
-        return _LAST_OWN[0][1]
+    last = _LAST_OWN[0] if _LAST_OWN else None  # one read: another thread may swap the entry
+    if last is not None and last[0] is practice:
+        return last[1]
     keys = _own_keys(practice)
     _LAST_OWN[:] = [(practice, keys)]
     return keys
