@@ -85,10 +85,11 @@ _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_con
 
 
 @cache
-def _cues(reply: bool) -> CueSet:
+def _lists(reply: bool) -> dict[str, list[str]]:
+    """The cue lists of a post, or those a reply adds."""
     d = load_data("phi")
     if not reply:
-        return CueSet.build({key: list(d[key]) for key in _CUE_LISTS})
+        return {key: list(d[key]) for key in _CUE_LISTS}
     # A frame around a care noun ("glad the {noun} is working") would expand to too many phrases
     # for the trie, and as a regex it costs more than the rest of the reply check: its two
     # halves and the nouns are matched as cue lists and joined in _frames.
@@ -100,7 +101,19 @@ def _cues(reply: bool) -> CueSet:
         if tail:
             lists[f"tail{i}"] = [tail]
     lists["relationship"] = [p for p in d["relationship"] if "{noun}" not in p]
-    return CueSet.build(lists)
+    return lists
+
+
+@cache
+def _cues(reply: bool) -> CueSet:
+    return CueSet.build(_lists(reply))
+
+
+@cache
+def _reply_phrases() -> CueSet:
+    """A post's and a reply's cue lists in one trie: a reply's words are read once. (Only its
+    phrases are used: each list's regex part runs as that of _cues, which heads.py knows.)"""
+    return CueSet.build({**_lists(False), **_lists(True)})
 
 
 @cache
@@ -152,11 +165,14 @@ def cue_patterns() -> list[re.Pattern[str]]:
 
 
 def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
-    """Cue spans (original offsets) per cue list."""
+    """Cue spans (original offsets) per cue list: a post's lists, and a reply's too if `reply`."""
     sk = norm.skeleton
     found: dict[str, list[tuple[int, int]]] = {}
-    cues = _cues(reply)
-    raw = cues.find(sk.text, heads.at(norm, cues.rest) if cues.rest is not None else None)
+    raw = (_reply_phrases() if reply else _cues(False)).find_phrases(sk.text)
+    for cues in (_cues(False), _cues(True)) if reply else (_cues(False),):
+        if cues.rest is not None:
+            for kind, spans in cues.find_rest(sk.text, heads.at(norm, cues.rest)).items():
+                raw.setdefault(kind, []).extend(spans)
     if reply:
         raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
     identity = sk.offsets is None  # the skeleton's offsets are the original's
@@ -234,15 +250,14 @@ def _places(norm: Normalized, context: Context,
 
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
     """Findings for patient identifiers and patient-relationship confirmations."""
-    cues = _find(norm, reply=False)
+    reply = context.kind == "reply"
+    cues = _find(norm, reply)
     definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
     indefinite = cues.get("patient_indefinite", [])  # "a patient": only next to a care event
     events = cues.get("care_events", [])
     care = cues.get("care_context", [])
-    reply = context.kind == "reply"
     relation: list[tuple[int, int]] = []
     if reply:
-        cues.update(_find(norm, reply=True))
         safe = cues.get("relationship_safe", [])
         relation = [s for s in cues.get("relationship", []) if not _near(s, safe, 25)]
 
