@@ -58,6 +58,7 @@ _PERSON_FROM = re.compile(
 _LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|high school|"
                 r"academy|nursing home|memorial|rehab center|senior center)\b")
 _LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
+_FROM_WORDS = (" from ", " out in ", " over in ", " up in ", " down in ")  # in _PERSON_FROM
 # Tests that let a text skip a place pattern: it cannot match without one of these.
 _HINTS = {p: hint(p) for p in (_FACILITY_WORD, _TOWN, _PERSON_FROM)}
 _HINTS[_LOWER_FACILITY] = re.compile(" " + _LOWER_PLACE)
@@ -220,9 +221,10 @@ def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     return pattern.finditer(text) if test is None or test.search(text) else iter(())
 
 
-def _places(norm: Normalized, context: Context,
-            taken: list[tuple[int, int]]) -> list[tuple[Entity, bool]]:
-    """Facilities and small towns named in free text (beyond street addresses): (place, is_town)."""
+def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
+            facilities: bool = True) -> list[tuple[Entity, bool]]:
+    """Facilities and small towns named in free text (beyond street addresses): (place, is_town).
+    Facilities only if `facilities` (the caller keeps none when the text has no date)."""
     text = norm.text.text
     own = " ".join((context.practice.name, *context.practice.addresses)).lower()
     found: list[tuple[Entity, bool]] = []
@@ -233,16 +235,18 @@ def _places(norm: Normalized, context: Context,
             return
         found.append((Entity("GEO", start, end, norm.original[start:end]), town))
 
-    for m in _finditer(_FACILITY_WORD, text):
+    for m in _finditer(_FACILITY_WORD, text) if facilities else ():
         before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         add(before.start() if before else m.start(), m.end(), False)
     for m in _finditer(_TOWN, text):
         if m.group(1).split()[0] not in _NOT_TOWN:
             add(m.start(1), m.end(1), True)
-    for m in _finditer(_LOWER_FACILITY, text):
+    for m in _finditer(_LOWER_FACILITY, text) if facilities else ():
         if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
             add(m.start(), m.end(), False)
-    for m in _finditer(_PERSON_FROM, text):
+    # the pattern's literal " from " or " ... in ": a few `in` tests skip most texts in C
+    from_words = any(w in text for w in _FROM_WORDS)
+    for m in _finditer(_PERSON_FROM, text) if from_words else ():
         if m.group(1).split()[0] not in _NOT_PLACE:
             add(m.start(1), m.end(1), True)
     return found
@@ -289,7 +293,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
     dates = [(e.start, e.end) for e in candidates if e.type == "DATE"]
     if anchors or indefinite:
-        for place, town in _places(norm, context, taken):
+        for place, town in _places(norm, context, taken, facilities=bool(dates)):
             # A facility identifies an encounter only with a time; a small town does alone.
             if town or _near((place.start, place.end), dates, 60):
                 candidates.append(place)
