@@ -58,6 +58,7 @@ _PERSON_FROM = re.compile(
 _LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|high school|"
                 r"academy|nursing home|memorial|rehab center|senior center)\b")
 _LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
+_FROM_WORDS = (" from ", " out in ", " over in ", " up in ", " down in ")  # in _PERSON_FROM
 # Tests that let a text skip a place pattern: it cannot match without one of these.
 _HINTS = {p: hint(p) for p in (_FACILITY_WORD, _TOWN, _PERSON_FROM)}
 _HINTS[_LOWER_FACILITY] = re.compile(" " + _LOWER_PLACE)
@@ -85,10 +86,11 @@ _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_con
 
 
 @cache
-def _cues(reply: bool) -> CueSet:
+def _lists(reply: bool) -> dict[str, list[str]]:
+    """The cue lists of a post, or those a reply adds."""
     d = load_data("phi")
     if not reply:
-        return CueSet.build({key: list(d[key]) for key in _CUE_LISTS})
+        return {key: list(d[key]) for key in _CUE_LISTS}
     # A frame around a care noun ("glad the {noun} is working") would expand to too many phrases
     # for the trie, and as a regex it costs more than the rest of the reply check: its two
     # halves and the nouns are matched as cue lists and joined in _frames.
@@ -100,7 +102,19 @@ def _cues(reply: bool) -> CueSet:
         if tail:
             lists[f"tail{i}"] = [tail]
     lists["relationship"] = [p for p in d["relationship"] if "{noun}" not in p]
-    return CueSet.build(lists)
+    return lists
+
+
+@cache
+def _cues(reply: bool) -> CueSet:
+    return CueSet.build(_lists(reply))
+
+
+@cache
+def _reply_phrases() -> CueSet:
+    """A post's and a reply's cue lists in one trie: a reply's words are read once. (Only its
+    phrases are used: each list's regex part runs as that of _cues, which heads.py knows.)"""
+    return CueSet.build({**_lists(False), **_lists(True)})
 
 
 @cache
@@ -152,11 +166,14 @@ def cue_patterns() -> list[re.Pattern[str]]:
 
 
 def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
-    """Cue spans (original offsets) per cue list."""
+    """Cue spans (original offsets) per cue list: a post's lists, and a reply's too if `reply`."""
     sk = norm.skeleton
     found: dict[str, list[tuple[int, int]]] = {}
-    cues = _cues(reply)
-    raw = cues.find(sk.text, heads.at(norm, cues.rest) if cues.rest is not None else None)
+    raw = (_reply_phrases() if reply else _cues(False)).find_phrases(sk.text)
+    for cues in (_cues(False), _cues(True)) if reply else (_cues(False),):
+        if cues.rest is not None:
+            for kind, spans in cues.find_rest(sk.text, heads.at(norm, cues.rest)).items():
+                raw.setdefault(kind, []).extend(spans)
     if reply:
         raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
     identity = sk.offsets is None  # the skeleton's offsets are the original's
@@ -204,9 +221,10 @@ def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     return pattern.finditer(text) if test is None or test.search(text) else iter(())
 
 
-def _places(norm: Normalized, context: Context,
-            taken: list[tuple[int, int]]) -> list[tuple[Entity, bool]]:
-    """Facilities and small towns named in free text (beyond street addresses): (place, is_town)."""
+def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
+            facilities: bool = True) -> list[tuple[Entity, bool]]:
+    """Facilities and small towns named in free text (beyond street addresses): (place, is_town).
+    Facilities only if `facilities` (the caller keeps none when the text has no date)."""
     text = norm.text.text
     own = " ".join((context.practice.name, *context.practice.addresses)).lower()
     found: list[tuple[Entity, bool]] = []
@@ -217,16 +235,18 @@ def _places(norm: Normalized, context: Context,
             return
         found.append((Entity("GEO", start, end, norm.original[start:end]), town))
 
-    for m in _finditer(_FACILITY_WORD, text):
+    for m in _finditer(_FACILITY_WORD, text) if facilities else ():
         before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         add(before.start() if before else m.start(), m.end(), False)
     for m in _finditer(_TOWN, text):
         if m.group(1).split()[0] not in _NOT_TOWN:
             add(m.start(1), m.end(1), True)
-    for m in _finditer(_LOWER_FACILITY, text):
+    for m in _finditer(_LOWER_FACILITY, text) if facilities else ():
         if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
             add(m.start(), m.end(), False)
-    for m in _finditer(_PERSON_FROM, text):
+    # the pattern's literal " from " or " ... in ": a few `in` tests skip most texts in C
+    from_words = any(w in text for w in _FROM_WORDS)
+    for m in _finditer(_PERSON_FROM, text) if from_words else ():
         if m.group(1).split()[0] not in _NOT_PLACE:
             add(m.start(1), m.end(1), True)
     return found
@@ -234,15 +254,14 @@ def _places(norm: Normalized, context: Context,
 
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
     """Findings for patient identifiers and patient-relationship confirmations."""
-    cues = _find(norm, reply=False)
+    reply = context.kind == "reply"
+    cues = _find(norm, reply)
     definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
     indefinite = cues.get("patient_indefinite", [])  # "a patient": only next to a care event
     events = cues.get("care_events", [])
     care = cues.get("care_context", [])
-    reply = context.kind == "reply"
     relation: list[tuple[int, int]] = []
     if reply:
-        cues.update(_find(norm, reply=True))
         safe = cues.get("relationship_safe", [])
         relation = [s for s in cues.get("relationship", []) if not _near(s, safe, 25)]
 
@@ -274,7 +293,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
     dates = [(e.start, e.end) for e in candidates if e.type == "DATE"]
     if anchors or indefinite:
-        for place, town in _places(norm, context, taken):
+        for place, town in _places(norm, context, taken, facilities=bool(dates)):
             # A facility identifies an encounter only with a time; a small town does alone.
             if town or _near((place.start, place.end), dates, 60):
                 candidates.append(place)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import product
+from itertools import compress, product
 from typing import Any
 
 from bedside.guard import spans
@@ -24,7 +24,6 @@ except ImportError:  # pragma: no cover
 
 _LIMIT = 20_000  # most strings one pattern may expand to (the trie shares their prefixes)
 _WORD = re.compile(r"[a-z0-9]+")
-_NEXT = re.compile(r"[^a-z0-9]*([a-z0-9]+)")  # the next word, past any gap
 # A whole word of any letters (\w+) or digits (\d+) inside a phrase: a wildcard in the trie.
 ANY_WORD, ANY_NUMBER = "\x01", "\x02"
 _TOKEN = re.compile(r"[a-z0-9]+|[\x01\x02]")
@@ -170,55 +169,92 @@ class CueSet:
     def find(self, text: str, at: list[int] | None = None) -> dict[str, list[tuple[int, int]]]:
         """Spans of `text` for each cue list (lists with no match are absent). `at`, when
         given, holds every word start where `rest` can match (heads.py): it is tried there."""
-        found: dict[str, list[tuple[int, int]]] = {}
-        kinds = self.kinds
-        trie = self.trie
-        ends: list[tuple[int, int, int]] = []  # (start, kind, end) of each phrase
-        # The words that start a phrase, found in C: a post has few, and only they are read.
-        for m in self.firsts.finditer(text):
-            start, end = m.span()
-            node = trie[m.group()]
-            done, children, any_word, any_number = node
-            if not children and any_word is None and any_number is None:
-                if done:  # most phrases are one word: no walk
-                    ends += [(start, kind, end) for kind in done]
-                continue
-            nxt = _NEXT.match(text, end)
-            if nxt is None or (nxt.group(1) not in children and any_word is None and (
-                    any_number is None or not nxt.group(1).isdigit())):
-                if done:  # no phrase goes on with the next word
-                    ends += [(start, kind, end) for kind in done]
-                continue
-            last: dict[int, int] = {}  # kind -> end of its longest phrase from this word
-            frontier = [node]  # the nodes reached after the word ending at `end`
-            while frontier:  # `nxt`: the word after the one ending at `end`, or None
-                word = nxt.group(1) if nxt is not None else None
-                reached: list[Node] = []
-                for done, children, any_word, any_number in frontier:
-                    if done:
-                        for kind in done:
-                            last[kind] = end  # `end` only grows: the last one is the longest
-                    if word is not None:
-                        child = children.get(word)
-                        if child is not None:
-                            reached.append(child)
-                        if any_word is not None:
-                            reached.append(any_word)
-                        if any_number is not None and word.isdigit():
-                            reached.append(any_number)
-                frontier = reached
-                if nxt is None:
-                    break
-                end = nxt.end()
-                nxt = _NEXT.match(text, end) if frontier else None
-            ends += [(start, kind, e) for kind, e in last.items()]
-        for start, kind, end in ends:
-            found.setdefault(kinds[kind], []).append((start, end))
-        if self.rest is not None:
-            for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
-                name = kinds[int(str(m.lastgroup)[1:])]
-                found.setdefault(name, []).append((m.start(), m.end()))
+        found = self.find_phrases(text)
+        for name, got in self.find_rest(text, at).items():
+            found.setdefault(name, []).extend(got)
         return found
+
+    def find_phrases(self, text: str) -> dict[str, list[tuple[int, int]]]:
+        """The trie's part of `find`: spans of the phrases (lists with none are absent)."""
+        flat = flat_words(text)
+        words = flat.split()
+        trie = self.trie
+        n = len(words)
+        out: list[list[tuple[int, int]]] = [[] for _ in self.kinds]
+        cursor = 0
+        # Only the words that start a phrase are read (found in C): a post has few.
+        for i in compress(range(n), map(trie.get, words)):
+            word = words[i]
+            node = trie[word]
+            # `flat` has a space before its first word: a position in it, less one, is one in
+            # `text`. The word is whole: no letter or digit either side.
+            start = flat.find(f" {word} ", cursor)
+            end = start + len(word)
+            cursor = end + 1
+            done, children, any_word, any_number = node
+            nxt = words[i + 1] if i + 1 < n else None
+            if nxt is None or (nxt not in children and any_word is None and (
+                    any_number is None or not nxt.isdigit())):
+                if done:  # most phrases are one word, and most words go on with no phrase
+                    for kind in done:
+                        out[kind].append((start, end))
+                continue
+            for kind, last in _walk(node, words, i + 1, flat, end).items():
+                out[kind].append((start, last))
+        kinds = self.kinds
+        return {kinds[k]: got for k, got in enumerate(out) if got}
+
+    def find_rest(self, text: str, at: list[int] | None = None) -> dict[str, list[tuple[int, int]]]:
+        """The regex's part of `find` (see there)."""
+        found: dict[str, list[tuple[int, int]]] = {}
+        if self.rest is None:
+            return found
+        kinds = self.kinds
+        for m in self.rest.finditer(text) if at is None else _matches_at(self.rest, text, at):
+            name = kinds[int(str(m.lastgroup)[1:])]
+            found.setdefault(name, []).append((m.start(), m.end()))
+        return found
+
+
+# Each character of a text that is no word character ([a-z0-9]) made a space: one byte per
+# character, so positions stay those of the text (anything beyond ASCII is "?", then a space).
+_FLAT = bytes(c if chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 0x20 for c in range(256))
+
+
+def flat_words(text: str) -> str:
+    """`text` with a space before and after and every non-word character a space: its words
+    are `.split()`, and `text[i]` is the result's character i + 1."""
+    return " " + text.encode("ascii", "replace").translate(_FLAT).decode("ascii") + " "
+
+
+def _walk(node: Node, words: list[str], j: int, flat: str, end: int) -> dict[int, int]:
+    """Kind -> end of its longest phrase that starts with `node`'s word (which ends at `end`);
+    `words[j]` is the next word."""
+    last: dict[int, int] = {}
+    frontier = [node]  # the nodes reached after the word ending at `end`
+    n = len(words)
+    while frontier:
+        word = words[j] if j < n else None
+        reached: list[Node] = []
+        for done, children, any_word, any_number in frontier:
+            if done:
+                for kind in done:
+                    last[kind] = end  # `end` only grows: the last one is the longest
+            if word is not None:
+                child = children.get(word)
+                if child is not None:
+                    reached.append(child)
+                if any_word is not None:
+                    reached.append(any_word)
+                if any_number is not None and word.isdigit():
+                    reached.append(any_number)
+        if word is None or not reached:
+            break
+        frontier = reached
+        # only spaces lie between the last word and this one: its first match is the word
+        end = flat.find(word, end + 1) - 1 + len(word)
+        j += 1
+    return last
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, at: list[int]) -> list[re.Match[str]]:
