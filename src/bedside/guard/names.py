@@ -43,22 +43,11 @@ from bedside.guard.names_context import (
     practice_words,
 )
 from bedside.guard.names_lower import lower_names, lower_words
+from bedside.guard.names_scan import capitals
 from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
 
-# A word starting with a letter that is not a-z (upper case, or any non-ASCII letter: the
-# finder checks the case), preceded by no letter and no letter-plus-joiner.
-_CAP = re.compile(r"[A-Z\u00c0-\U0010ffff](?<=[^\W\d_])(?<![^\W\d_].)(?<![^\W\d_]['’-].)"
-                  r"[^\W\d_]*(?:['’][^\W\d_]+|-[^\W\d_]+)*")
-# The same where ascii_words(text) holds.
-_CAP_ASCII = re.compile(r"[A-Z](?<![A-Za-z].)(?<![A-Za-z]['’-].)[A-Za-z]*"
-                        r"(?:['’][A-Za-z]+|-[A-Za-z]+)*")
 _DIGIT = re.compile(r"\d")
-# A lower-case title just before a word in capitals ("mrs GARCIA").
-_LOWER_TITLE = re.compile(
-    r"(?<![^\W\d_])(" + "|".join(sorted(TITLES, key=len, reverse=True)) + r")\.? \Z")
-# What may stand just before the space after such a title: its last letter or a dot.
-_TITLE_ENDS = frozenset(w[-1] for w in TITLES) | {"."}
 # A short capitalised word and a space just before: maybe "St. " or "Lake " (see _place).
 _PREFIX_HINT = re.compile(r"[A-Z\u00c0-\U0010ffff][^\W\d_]{0,7}\.? \Z")
 # A number just before or just after: a street ("6076 Piroska", "Jana Nerudy 894"); a state
@@ -339,46 +328,7 @@ class _Finder:
             pending[:] = keep
 
 
-def _scan(text: str, plain: frozenset[str], word: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Capitalised words that may start a name or are titles, in order."""
-    # Drop words that never start a name before any other work: common words, acronyms,
-    # contractions, a lone capital ("I am"). Titles stay.
-    spans: list[tuple[int, int]] = []
-    for m in (_CAP_ASCII if word is WORD_ASCII else _CAP).finditer(text):
-        w = m[0]
-        if w in plain:
-            continue
-        if len(w) == 1:
-            e = m.end()
-            c = text[e:e + 1]
-            if c != "." and (c != " " or _lone(text, e + 1, word)):
-                continue
-        elif "'" in w:
-            if w.endswith("'s") and w[:-2] in plain:
-                continue
-            if not w.endswith("'s") and not w[2:3].isupper():
-                continue
-        elif w.isupper() and w.lower() not in TITLES:
-            s = m.start()
-            if text[s - 1:s] == " " and text[s - 2:s - 1] in _TITLE_ENDS:
-                title = _LOWER_TITLE.search(text, max(0, s - 16), s)
-                if title is not None:
-                    spans.append(title.span(1))  # "mrs GARCIA": the title leads
-            continue
-        spans.append(m.span())
-    return spans
-
-
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\s\"'()]*|[^\w\s,'-]\s+)\s*$")
-
-
-def _lone(text: str, start: int, word: re.Pattern[str]) -> bool:
-    """The word at `start` cannot continue a run: it is lower case and not a particle."""
-    m = word.match(text, start)
-    if m is None:
-        return True
-    w = m.group()
-    return w.islower() and w not in PARTICLES
 
 
 def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
@@ -390,7 +340,7 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     if "/" in text or "@" in text or "www." in text:
         urls, masked = web(text)
     word = WORD_ASCII if ascii_words(text) else WORD
-    spans = _scan(text, words.plain_caps, word)
+    spans = capitals(text, words.plain_caps, word)
     lower = lower_words(text, words)
     if not spans and lower is None and not urls:
         return []
