@@ -178,6 +178,15 @@ def test_bluesky_byte_limit() -> None:
     assert f.start == len(FAMILY) * 166  # 166 x 18 bytes = 2,988; the 167th goes past 3,000
 
 
+@pytest.mark.parametrize("network", ["bluesky", "threads", "x", "mastodon"])
+def test_a_lone_surrogate_is_counted_not_raised(network: str) -> None:
+    """JSON input can hold a lone surrogate ("\\ud800"); UTF-8 cannot encode it, and counting
+    bytes used to raise. It counts its three bytes, and the long post is still too long."""
+    text = "Flu shots today \ud800 " * 200  # 4,600 characters, 5,000 bytes
+    assert _rules(check_platform(text, _on(network))) == ["platform.too_long"]
+    assert check_platform("hi \ud800", _on(network)) == []
+
+
 def test_x_long_link_counts_23() -> None:
     text = "a" * 250 + " https://example.com/" + "b" * 200
     assert measure(text, "x") == 274

@@ -200,7 +200,7 @@ def _gap_units(gap: str, net: NetworkLimits) -> Iterator[tuple[int, int]]:
     else:
         for m in _GRAPHEME.finditer(gap):
             bytes_ = net.emoji_as_bytes and _PICTO.search(m.group()) is not None
-            yield m.start(), len(m.group().encode("utf-8")) if bytes_ else 1
+            yield m.start(), utf8_size(m.group()) if bytes_ else 1
 
 
 def _gap_measure(gap: str, net: NetworkLimits) -> int:
@@ -221,7 +221,7 @@ def _gap_measure(gap: str, net: NetworkLimits) -> int:
         # every code point is its own cluster; Threads adds the extra bytes of each emoji
         if not net.emoji_as_bytes:
             return len(gap)
-        return len(gap) + sum(len(m.encode("utf-8")) - 1 for m in _PICTO.findall(gap))
+        return len(gap) + sum(utf8_size(m) - 1 for m in _PICTO.findall(gap))
     return sum(w for _, w in _gap_units(gap, net))
 
 
@@ -300,11 +300,17 @@ def overflow_start(text: str, net: NetworkLimits, limit: int, urls: Urls = None)
     return len(text)
 
 
+def utf8_size(text: str) -> int:
+    """Bytes of `text` in UTF-8; a lone surrogate (possible from JSON input, never sendable)
+    counts its three bytes instead of raising."""
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
 def byte_overflow_start(text: str, limit: int) -> int:
     """Return the offset of the first grapheme cluster past `limit` UTF-8 bytes."""
     total = 0
     for m in _GRAPHEME.finditer(text):
-        total += len(m.group().encode("utf-8"))
+        total += utf8_size(m.group())
         if total > limit:
             return int(m.start())
     return len(text)
@@ -318,7 +324,7 @@ def surely_fits(text: str, net: NetworkLimits) -> bool:
     if net.unit == "weighted":
         return 2 * n + (net.url_weight or 0) * text.count(".") <= limit
     if net.emoji_as_bytes:
-        return len(text.encode("utf-8")) <= limit
+        return utf8_size(text) <= limit
     if net.url_weight is not None:
         return n + net.url_weight * text.count("://") <= limit
     return n <= limit

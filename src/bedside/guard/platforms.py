@@ -25,6 +25,7 @@ from bedside.guard.lengths import (
     measure_with,
     overflow_start,
     surely_fits,
+    utf8_size,
 )
 from bedside.guard.lexicon import load_data
 
@@ -90,7 +91,7 @@ def _too_long(text: str, net: NetworkLimits, urls: list[re.Match[str]]) -> list[
         return []
     count = measure_with(text, net, urls)
     over_units = count > net.max_length
-    nbytes = len(text.encode("utf-8")) if net.max_bytes is not None else 0
+    nbytes = utf8_size(text) if net.max_bytes is not None else 0
     over_bytes = net.max_bytes is not None and nbytes > net.max_bytes
     if not over_units and not over_bytes:
         return []
