@@ -69,6 +69,19 @@ async def bedside_error(request: Request, exc: Exception) -> Response:
     return error_response(request, str(exc), status_for(exc))
 
 
+UNENCODABLE = ("Some text in the request is not valid Unicode: it holds a lone surrogate "
+               "(such as \\ud800 in JSON), which no network can send. Remove it and try again; "
+               "nothing was saved.")
+
+
+async def unencodable_text(request: Request, exc: Exception) -> Response:
+    """Text parsed from JSON may hold a lone surrogate; the database (and every network) refuses
+    it when it is encoded. The write's transaction is rolled back, so this is the user's input,
+    told as such, not a 500."""
+    log.info("refused a lone surrogate on %s %s", request.method, request.url.path)
+    return error_response(request, UNENCODABLE, 422)
+
+
 class SafeErrors:
     """Innermost catch-all: an unexpected exception becomes the fixed 500 message and a log
     line without the exception's text, and is not re-raised (the server would log its text)."""
@@ -110,4 +123,5 @@ def _internal(request: Request) -> Response:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(BedsideError, bedside_error)
     app.add_exception_handler(ProfileError, bedside_error)
+    app.add_exception_handler(UnicodeEncodeError, unencodable_text)
     app.add_middleware(SafeErrors)
