@@ -82,6 +82,22 @@ def test_jsonl_keeps_order_and_reports_bad_lines(profile: str) -> None:
     assert "PATIENT_RELATIONSHIP" in phi_types
 
 
+def test_jsonl_lone_surrogates_are_read_and_written_back_escaped(profile: str) -> None:
+    """JSON may carry a lone surrogate, which UTF-8 cannot: such a line is still judged and
+    written with JSON's escape, the others as they are, and the run goes on."""
+    lines = [json.dumps({"id": "a", "text": "Flu shots today \ud800 " * 200,
+                         "platform": "bluesky"}),
+             json.dumps({"id": "\ud800", "text": "hi"}),
+             json.dumps({"id": "c", "text": "Café hours: 9–5."})]
+    out = run("check", "--jsonl", "--practice", profile, stdin="\n".join(lines) + "\n")
+    assert out.returncode == 0, out.stderr
+    rows = out.stdout.splitlines()
+    assert [json.loads(r)["id"] for r in rows] == ["a", "\ud800", "c"]
+    assert [f["rule"] for f in json.loads(rows[0])["findings"]] == ["platform.too_long"]
+    assert rows[1].startswith('{"id": "\\ud800"')  # JSON's escape, six ASCII characters
+    assert json.loads(rows[2])["verdict"] == "ok"
+
+
 def test_long_jsonl_run_reads_each_line_as_a_short_run_does(profile: str) -> None:
     """A run of 500+ lines warms the guard up and freezes its tables first: same answers."""
     lines = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TextIO, cast
 
 import click
 from rich.console import Console
@@ -95,6 +95,15 @@ def _jsonl_line(raw: str, practice: Practice, defaults: Context) -> dict[str, An
     return {"id": ident, **guard_check(text, ctx).to_dict()}
 
 
+def _emit(out: TextIO, row: dict[str, Any]) -> None:
+    """One output line, readable as UTF-8; a lone surrogate from the input (JSON allows one)
+    cannot be encoded, so that line keeps JSON's own escapes instead."""
+    try:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except UnicodeEncodeError:  # raised before anything of the line is written
+        out.write(json.dumps(row) + "\n")
+
+
 def _run_jsonl(practice: Practice, defaults: Context) -> int:
     try:
         lines = [line for line in sys.stdin.read().splitlines() if line.strip()]
@@ -108,7 +117,7 @@ def _run_jsonl(practice: Practice, defaults: Context) -> int:
     with progress:
         task = progress.add_task("checking", total=len(lines))
         for line in lines:
-            out.write(json.dumps(_jsonl_line(line, practice, defaults), ensure_ascii=False) + "\n")
+            _emit(out, _jsonl_line(line, practice, defaults))
             progress.advance(task)
     out.flush()
     return 0
