@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from bedside.guard.lexicon import _compile_rule, _first_chars
+from bedside.guard.lexicon import _compile_rule
+from bedside.guard.rule_regex import first_chars as _first_chars
 
 
 @pytest.mark.parametrize(
