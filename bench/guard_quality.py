@@ -1,8 +1,11 @@
-"""Guard quality: the labelled corpus and the presidio-research set, scored by the shared scorers.
+"""Guard quality: the labelled corpus, the messy sets and the presidio-research set, scored by the
+shared scorers.
 
 usage: python bench/guard_quality.py [--misses]
 Runs the guard exactly as `bedside check --jsonl --practice practice.toml` does, writes the
-predictions to a temporary folder and prints what ../shared/tools/score_*.py say.
+predictions to a temporary folder and prints what ../shared/tools/score_*.py say. The messy sets
+(bench/data/messy/*/: other practices, messier language; see its README) are scored with the
+same corpus scorer.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _shared import shared_dir  # noqa: E402
+from _shared import ROOT, shared_dir  # noqa: E402
 from bedside.guard import Context, Practice, check, load_practice  # noqa: E402
 
 
@@ -27,6 +30,17 @@ def predict(lines: list[dict[str, object]], practice: Practice) -> list[str]:
                       account=obj.get("account", "practice"), practice=practice)  # type: ignore[arg-type]
         out.append(json.dumps({"id": obj["id"], **check(str(obj["text"]), ctx).to_dict()}))
     return out
+
+
+def score_set(folder: Path, tools: Path, tmp: Path, extra: list[str]) -> None:
+    """One labelled set (posts.jsonl with its practice.toml), scored as the corpus is."""
+    gold = folder / "posts.jsonl"
+    rows = [json.loads(x) for x in gold.read_text().splitlines() if x.strip()]
+    out = tmp / f"{folder.name}.jsonl"
+    out.write_text("\n".join(predict(rows, load_practice(folder / "practice.toml"))) + "\n")
+    print(f"\n== messy set {folder.name}: {len(rows)} posts")
+    subprocess.run([sys.executable, str(tools / "score_corpus.py"), str(gold), str(out), *extra],
+                   check=False)
 
 
 def main() -> int:
@@ -46,6 +60,9 @@ def main() -> int:
     print(f"== corpus: {len(rows)} posts ({time.perf_counter() - started:.2f} s)")
     subprocess.run([sys.executable, str(tools / "score_corpus.py"), str(gold),
                     str(tmp / "corpus.jsonl"), *extra], check=False)
+
+    for folder in sorted((ROOT / "bench" / "data" / "messy").glob("*/")):
+        score_set(folder, tools, tmp, extra)
 
     synth = shared / "external" / "presidio-research" / "synth_dataset_v2.json"
     records = json.loads(synth.read_text())
