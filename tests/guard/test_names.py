@@ -187,6 +187,21 @@ def test_staff_depend_on_the_practice() -> None:
         ("Best", False),
         ("Ruth Ellison", False),
         ("Darnell Wright", False),
+        # athletes and public people known for their health, sports-medicine pioneers
+        ("Simone Biles", True),
+        ("Biles", True),
+        ("Frank Jobe", True),
+        ("Tommy John", True),
+        ("Michael J. Fox", True),
+        ("Lou Gehrig's", True),
+        ("Beyoncé", True),
+        ("Brooke Shields", True),
+        ("Ignacio Ponseti", True),
+        ("Kobe Bryant", True),
+        ("Bryant", False),  # a common surname alone: a patient may bear it
+        ("John", False),
+        ("Harry", False),
+        ("Ross", False),
         ("", False),
     ],
 )
