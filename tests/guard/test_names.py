@@ -86,6 +86,10 @@ def test_finds_names(text: str, expected: list[str]) -> None:
         "He lives at 6076 Piroska u. 97, Porto Alegre, RS.",
         "To the lady in room 4: you are NOT welcome back.",
         "Email the patient at mgz1984@example.com today.",
+        # a lone first name after "in" is a town; a run that starts with a place word
+        "Our team spoke at a conference in Austin last week.",
+        "Now open: a new office near Tyler, with evening hours.",
+        "Come to the fun run at Lake Travis on Sunday.",
         "",
     ],
 )
@@ -161,6 +165,19 @@ def test_possessive_is_not_in_the_span() -> None:
 )
 def test_staff_are_own(text: str, expected: list[tuple[str, bool]]) -> None:
     assert names(text) == expected
+
+
+def test_own_address_is_no_name() -> None:
+    practice = Practice(addresses=("12 Heron Way, Port Agate, OR 97366",))
+    text = "Free clinic at the Port Agate library; Agate and Heron parking is free."
+    assert names(text, practice) == []
+    assert names("Mrs. Agate came by.", practice) == [("Agate", False)]  # titled: a person
+    assert names("Beach day in Port Agate!") == []  # a place word starts the run
+
+
+def test_locative_keeps_people() -> None:
+    assert [t for t, _ in names("a card from Kyle came today")] == ["Kyle"]
+    assert [t for t, _ in names("we met in Kyle's room")] == ["Kyle"]
 
 
 def test_staff_depend_on_the_practice() -> None:

@@ -130,6 +130,14 @@ def is_public(text: str) -> bool:
 
 
 @cache
+def address_words(addresses: tuple[str, ...]) -> frozenset[str]:
+    """The folded capitalised words of the practice's own addresses ("Port Agate", "Jetty"):
+    its street and town are never a person's name in its own posts."""
+    return frozenset(fold(w) for a in addresses for w in _LETTERS.findall(a)
+                     if len(w) > 1 and w[0].isupper() and fold(w) not in TITLES)
+
+
+@cache
 def staff_names(staff: tuple[str, ...]) -> tuple[frozenset[str], ...]:
     """Each staff member's folded name words, titles and credentials removed."""
     people: list[frozenset[str]] = []

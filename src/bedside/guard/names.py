@@ -28,6 +28,7 @@ from bedside.guard.namelists import (
     PLACE_PREFIXES,
     PLACE_SUFFIXES,
     TITLES,
+    address_words,
     fold,
     is_public,
 )
@@ -76,6 +77,11 @@ def _surname_shape(key: str) -> bool:
     return False
 
 
+# Place words that start a run of capitalised words ("Port Agate"); not "Rue" or "Via", names.
+_RUN_PREFIXES = frozenset("st ste saint san santa lake mount mt fort ft port".split())
+# Prepositions after which a lone capitalised word is a place ("in Austin"); "to" and "from"
+# also take people ("a card from Kyle").
+_LOCATIVE = frozenset(("in", "near"))
 _LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
 
 Run = tuple[Tok, Tok]  # first and last word of a name
@@ -234,6 +240,8 @@ class _Finder:
         `joined` False: no capitalised word follows b.
         """
         text = self.text
+        if a is not b and a.key in _RUN_PREFIXES and a.cap:
+            return True  # "Port Agate", "Lake Travis", "San Marcos": a run that starts as a place
         if _PREFIX_HINT.search(text, max(0, a.start - 11), a.start):
             p = self.doc.prev(a)
             if p is not None and p.cap and p.key in PLACE_PREFIXES and (
@@ -281,6 +289,8 @@ class _Finder:
         cues = self.cues
         doc = self.doc
         if kind == "S":
+            if a is b and self._locative(a) and not cues.after(b):
+                return False  # "a meeting in Austin", "a clinic in Kyle": a town
             if self.words.is_first(a.key) or cues.before(a) or cues.after(b):
                 return True
             if doc.brk(a) and not cues.verb_next(b):
@@ -293,6 +303,12 @@ class _Finder:
                 a) or cues.after(b):
             return True  # "early Khadzhiyev": a surname by its ending
         return None if kind in "WU" else False
+
+    def _locative(self, t: Tok) -> bool:
+        """t follows "in" or "near" and is no possessive: a place, not a person."""
+        p = self.doc.prev(t)
+        return p is not None and p.key in _LOCATIVE and p.word.islower() and (
+            self.text[p.end:t.start] == " ") and not t.word.endswith(("'s", "’s"))
 
     def _place_of(self, item: tuple[Tok, Tok, bool]) -> bool:
         got = self.places.get(item[0].start)
@@ -351,16 +367,27 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     if urls:
         runs += [(t, t) for t in url_names(urls, words)]
     out: list[Entity] = []
-    runs_first = {a.start: a.key for a, _ in runs}
+    runs_first = {a.start: a for a, _ in runs}
+    places = address_words(practice.addresses)
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
+        if places and _own_place(finder.doc, runs_first[start], end, places):
+            continue
         o_start, o_end = norm.text.span(start, end)
         own = False
-        if runs_first[start] in words.staff:
+        if runs_first[start].key in words.staff:
             keys = {fold(w).removesuffix("'s").removesuffix("’s")
                     for w in WORD.findall(text, start, end)}
             own = any(keys <= person for person in people)
         out.append(Entity("NAME", o_start, o_end, norm.original[o_start:o_end], own))
     return out
+
+
+def _own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
+    """The run's words all come from the practice's own address ("Port Agate"), untitled."""
+    p = doc.prev(a)
+    if p is not None and p.key in TITLES:
+        return False
+    return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))
 
 
 def _end(t: Tok) -> int:
