@@ -110,6 +110,10 @@ def test_no_names(text: str) -> None:
         ("the okafor family came by", [(4, 10)]),
         ("saw dr patel today", [(7, 12)]),
         ("saw mrs GARCIA today", [(8, 14)]),
+        # a lower-case initial after a lower-case title; not an article, a slash or "ms" (MS)
+        ("mrs j (ninety!) danced at her discharge", [(4, 5)]),
+        ("changed ms r's dressing", [(11, 12)]),
+        ("dx ms a few years ago, hx of mr s/p repair", []),
         ("the NICU team and the ER", []),
         # hyphens, accents, emoji in lower-case writing
         ("thx mary-jane!", [(4, 13)]),

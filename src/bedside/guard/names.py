@@ -43,7 +43,7 @@ from bedside.guard.names_context import (
     ascii_words,
     practice_words,
 )
-from bedside.guard.names_lower import lower_names, lower_words
+from bedside.guard.names_lower import lower_initials, lower_names, lower_words
 from bedside.guard.names_scan import capitals
 from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
@@ -358,7 +358,8 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     word = WORD_ASCII if ascii_words(text) else WORD
     spans = capitals(text, words.plain_caps, word)
     lower = lower_words(text, words)
-    if not spans and lower is None and not urls:
+    initials = lower_initials(text) if "m" in text else []
+    if not spans and lower is None and not urls and not initials:
         return []
     finder = _Finder(text, words, masked, word)
     runs = finder.find(spans, lower.titles(finder.doc) if lower else [])
@@ -366,6 +367,10 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
         runs += lower_names(finder.doc, finder.cues, lower, runs, masked)
     if urls:
         runs += [(t, t) for t in url_names(urls, words)]
+    if initials:
+        taken = [(a.start, b.end) for a, b in runs] + masked
+        runs += [(finder.doc.tok(s, e),) * 2 for s, e in initials
+                 if not any(a <= s < b for a, b in taken)]
     out: list[Entity] = []
     runs_first = {a.start: a for a, _ in runs}
     places = address_words(practice.addresses)

@@ -269,3 +269,27 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         out.append((t, last))
         taken.append((t.start, last.end))
     return out
+
+
+# Lower-case forms of address before a lower-case initial ("mrs h", "ms p's"): the initial is a
+# name (../shared/corpus/README.md: "an initial ... is NAME when it refers to a patient").
+_INITIAL_TITLES = tuple(f"{t}{d} " for t in ("mrs", "mr", "ms", "miss", "mx") for d in ("", "."))
+_INITIAL_END = frozenset(" ,.!?):;\n")
+
+
+def lower_initials(text: str) -> list[tuple[int, int]]:
+    """Spans of lower-case initials after a lower-case title: "mrs h", "saw ms p's knee"."""
+    out: list[tuple[int, int]] = []
+    for title in _INITIAL_TITLES:
+        pos = text.find(title)
+        while pos >= 0:
+            at = pos + len(title)
+            c = text[at:at + 1]
+            after = text[at + 1:at + 2]
+            if ("a" <= c <= "z" and c not in "ai" and (pos == 0 or not text[pos - 1].isalnum())
+                    and (after == "" or after in _INITIAL_END or (
+                        after in "'’" and text[at + 2:at + 3] == "s"
+                        and not text[at + 3:at + 4].isalnum()))):
+                out.append((at, at + 1))
+            pos = text.find(title, pos + 1)
+    return out
