@@ -128,6 +128,12 @@ def test_no_names(text: str) -> None:
         ("see https://example.org/a and ask Marisol", [(34, 41)]),
         ("Marisol (marisol@example.com) says hi", [(0, 7)]),
         ("write to kayla.smith@example.com today", []),
+        # handles: a leading first name that is also a word, a title or first name glued on
+        ("congrats @jenny.lake.swims!", [(10, 15)]),
+        ("@nursebeatriz thank you", [(6, 13)]),
+        ("@marcusokafor see you", [(1, 13)]),
+        ("@hope_floats and @will2win and @mark.my.words", []),
+        ("@momlife_tx @carterfamily @westlakeortho", []),
     ],
 )
 def test_scan_paths(text: str, expected: list[tuple[int, int]]) -> None:
