@@ -22,6 +22,15 @@ PLACE_PREFIXES = frozenset("""
 st ste saint san santa lake mount mt fort ft port new rua rue via avenida av avda strada paseo
 calle carrera camino rambla largo piazza viale vicolo ul ulica box
 """.split())
+# Place words that start a run of capitalised words ("Port Agate", "San Marcos") or come just
+# before a lower-case town ("san antonio"); not "Rue" or "Via", which are also first names.
+PLACE_STARTS = frozenset("st ste saint san santa lake mount mt fort ft port".split())
+# First names that, written in lower case with no cue, are the words of a children's clinic:
+# characters, toys and pet words ("purple dino water bottle", "an elsa sticker", "teddy bear").
+LOWER_WORDS = frozenset("""
+dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie mario luigi barbie
+ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
+""".split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
 # "Springfield Memorial", "Jackson County").
 PLACE_SUFFIXES = frozenset("""

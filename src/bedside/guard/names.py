@@ -26,6 +26,7 @@ from bedside.guard.namelists import (
     CALENDAR,
     PARTICLES,
     PLACE_PREFIXES,
+    PLACE_STARTS,
     PLACE_SUFFIXES,
     TITLES,
     address_words,
@@ -77,8 +78,6 @@ def _surname_shape(key: str) -> bool:
     return False
 
 
-# Place words that start a run of capitalised words ("Port Agate"); not "Rue" or "Via", names.
-_RUN_PREFIXES = frozenset("st ste saint san santa lake mount mt fort ft port".split())
 # Prepositions after which a lone capitalised word is a place ("in Austin"); "to" and "from"
 # also take people ("a card from Kyle").
 _LOCATIVE = frozenset(("in", "near"))
@@ -240,7 +239,7 @@ class _Finder:
         `joined` False: no capitalised word follows b.
         """
         text = self.text
-        if a is not b and a.key in _RUN_PREFIXES and a.cap:
+        if a is not b and a.key in PLACE_STARTS and a.cap:
             return True  # "Port Agate", "Lake Travis", "San Marcos": a run that starts as a place
         if _PREFIX_HINT.search(text, max(0, a.start - 11), a.start):
             p = self.doc.prev(a)

@@ -12,16 +12,18 @@ import unicodedata
 
 import regex
 
-from bedside.guard.namelists import TITLES
+from bedside.guard.namelists import LOWER_WORDS, PLACE_STARTS, TITLES
 from bedside.guard.names_context import GREET, HI, INTRO, KIN, ROLES, WORD, Cues, Doc, Tok, Words
 
 # Any capital that does not start a sentence: the writer uses case, so a lower-case word that is
 # a name is one only with a cue.
-_CAP_INSIDE = regex.compile(r"[\p{L}\p{M}][ ,]+\p{Lu}|\p{Lu}\p{Lu}")
+# A word in capitals ("FINALLY", "NICU") is emphasis or an acronym, not case for names.
+_CAP_INSIDE = regex.compile(r"[\p{L}\p{M}][ ,]+\p{Lu}(?![\p{Lu}\p{M}])")
 # Its ASCII part on a shape of the text (see _lower_text).
 _SHAPE = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else c if c in (32, 44) else 46
                for c in range(256))
 _SHAPE_CAP = re.compile(rb"[aA][ ,]+A")
+_SHAPE_CAPS_WORD = re.compile(rb"(?<![aA])AA+(?![aA])")
 # Lower-case names are looked for only where the writer also writes cue words in lower case.
 _LOWER_CUE_WORDS = GREET | INTRO | KIN | {"you", "me", "is", "am"}
 _LOWER_CUE = regex.compile(
@@ -32,6 +34,8 @@ def _lower_text(text: str, raw: bytes) -> bool:
     """No capital letter except at the start of a sentence: messy all-lower-case writing."""
     # ASCII letters only, as "a" and "A", commas as spaces: a match here settles it.
     shape = raw.translate(_SHAPE)
+    if b"AA" in shape:  # words in capitals count as lower case
+        shape = _SHAPE_CAPS_WORD.sub(lambda m: b"a" * len(m[0]), shape)
     if (b"AA" in shape or b"a A" in shape or b"A A" in shape or b"a, A" in shape
             or b"A, A" in shape or b"a,A" in shape or b"A,A" in shape):
         return False
@@ -253,12 +257,15 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         key = t.key
         strong = words.strong(key)
         p = doc.prev(t)
-        if cues.before(t) and key not in TITLES and (strong or (p is not None and p.key in HI)):
+        if cues.before(t) and key not in TITLES and (strong or (
+                p is not None and p.key in HI and words.is_first(key) and not _reported(doc, p))):
             if gate is None:
                 gate = lower.cue_gate(doc, t)
             ok = gate
         else:
-            ok = strong and words.is_first(key) and lower.lower_text()
+            # "in san antonio", "near austin": a town; "purple dino water bottle": a toy
+            ok = strong and words.is_first(key) and key not in LOWER_WORDS and (
+                p is None or p.key not in _PLACE_BEFORE) and lower.lower_text()
         if not ok:
             continue
         last = t
@@ -269,6 +276,16 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         out.append((t, last))
         taken.append((t.start, last.end))
     return out
+
+
+_PLACE_BEFORE = PLACE_STARTS | {"in", "near"}
+_REPORTING = frozenset("say says said saying tell tells told".split())
+
+
+def _reported(doc: Doc, greeting: Tok) -> bool:
+    """A greeting passed on, not said: "Darnell says hi back", "tell her hi"."""
+    p = doc.prev(greeting)
+    return p is not None and p.key in _REPORTING
 
 
 # Lower-case forms of address before a lower-case initial ("mrs h", "ms p's"): the initial is a
