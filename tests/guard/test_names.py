@@ -127,6 +127,12 @@ def test_no_names(text: str) -> None:
         ("left a green dino cup and an elsa sticker at the desk", []),
         ("kim says hi back to everyone", [(0, 3)]),
         ("hi back pain crew", []),
+        # endearments and patient roles before a lower-case name; a first name that is also a
+        # word only when no word follows it in the clause
+        ("so proud of brave kenzie today", [(18, 24)]),
+        ("shoutout to our NICU grad hazel!! 🎉", [(26, 31)]),
+        ("my son will be fine", []),
+        ("the patient may", []),
         # a lone capital or a common word does not hide the name after it
         ("I think Marisol is great", [(8, 15)]),
         ("Call me Ishmael, said the sailor", [(8, 15)]),

@@ -51,7 +51,10 @@ INTRO = frozenset("named names name called says said asks asked wrote writes rep
 KIN = frozenset("kid kids son daughter wife husband mom mother dad father brother sister partner "
                 "grandson granddaughter grandma grandpa niece nephew friend boyfriend girlfriend "
                 "fiance fiancee patient pt baby twins cousin child spouse colleague coworker "
-                "neighbor neighbour boss user customer client attn contact maiden".split())
+                "neighbor neighbour boss user customer client attn contact maiden "
+                # endearments and patient roles before a child's name ("sweet jaylen", "our NICU
+                # grad rowan", "lil mateo")
+                "sweet lil brave grad graduate kiddo warrior champ bestie".split())
 _AFTER = frozenset("says said asks asked wrote lives lived is was who has had writes told".split())
 ROLES = frozenset("producer songwriter writer author director singer player actor actress "
                    "professor student manager".split())

@@ -12,7 +12,7 @@ import unicodedata
 
 import regex
 
-from bedside.guard.namelists import LOWER_WORDS, PLACE_STARTS, TITLES
+from bedside.guard.namelists import CALENDAR, LOWER_WORDS, PLACE_STARTS, TITLES
 from bedside.guard.names_context import GREET, HI, INTRO, KIN, ROLES, WORD, Cues, Doc, Tok, Words
 
 # Any capital that does not start a sentence: the writer uses case, so a lower-case word that is
@@ -107,6 +107,7 @@ def _cased(ws: frozenset[str] | set[str]) -> frozenset[str]:
 
 
 _HI_FAST = _cased(HI)
+_KIN_FAST = _cased(KIN)
 _CUE_NEXT = _cased(GREET | INTRO | KIN) | TITLES | {"#" + w[1:] for w in ROLES}
 _YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in ("you", "is am", "me", "so much",
                                                                 "the"))
@@ -135,7 +136,8 @@ def lower_words(text: str, words: Words) -> Lower | None:
     staff = words.staff.intersection(fast) if words.staff else set()
     strong = words.strong_plain.intersection(fast) | staff
     # A name that is also a word ("will", "mark") counts only right after a greeting.
-    if _HI_FAST.isdisjoint(fast):
+    kin = not _KIN_FAST.isdisjoint(fast)
+    if _HI_FAST.isdisjoint(fast) and not kin:
         check = strong
     else:
         check = words.known_plain.intersection(fast) | staff
@@ -145,7 +147,7 @@ def lower_words(text: str, words: Words) -> Lower | None:
     if not _CUE_ANY.isdisjoint(fast):
         for w in check:
             cue = _cue_before(fast, w)
-            if cue == 2 or (cue == 1 and w in strong):
+            if cue == 2 or (cue == 1 and (w in strong or (kin and w in words.first))):
                 cands.add(w)
     lower = Lower(text, raw)
     # Without a cue, a first name counts in lower-case writing only ("eva kleist").
@@ -258,7 +260,9 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         strong = words.strong(key)
         p = doc.prev(t)
         if cues.before(t) and key not in TITLES and (strong or (
-                p is not None and p.key in HI and words.is_first(key) and not _reported(doc, p))):
+                p is not None and words.is_first(key) and (
+                    (p.key in HI and not _reported(doc, p))
+                    or (p.key in KIN and key not in CALENDAR and _alone(doc, t))))):
             if gate is None:
                 gate = lower.cue_gate(doc, t)
             ok = gate
@@ -280,6 +284,12 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
 
 _PLACE_BEFORE = PLACE_STARTS | {"in", "near"}
 _REPORTING = frozenset("say says said saying tell tells told".split())
+
+
+def _alone(doc: Doc, t: Tok) -> bool:
+    """No word follows t in its clause: "our NICU grad rowan!!!", not "my son will be"."""
+    rest = doc.text[t.end:t.end + 3].lstrip(" ")
+    return rest == "" or not (rest[0].isalnum() or rest[0] in "'’-")
 
 
 def _reported(doc: Doc, greeting: Tok) -> bool:
