@@ -25,11 +25,13 @@ calle carrera camino rambla largo piazza viale vicolo ul ulica box
 # Place words that start a run of capitalised words ("Port Agate", "San Marcos") or come just
 # before a lower-case town ("san antonio"); not "Rue" or "Via", which are also first names.
 PLACE_STARTS = frozenset("st ste saint san santa lake mount mt fort ft port".split())
-# First names that, written in lower case with no cue, are the words of a children's clinic:
-# characters, toys and pet words ("purple dino water bottle", "an elsa sticker", "teddy bear").
+# First names that, written in lower case with no cue, are a clinic's words: characters, toys
+# and pet words ("purple dino water bottle", "an elsa sticker", "teddy bear"), and clinical
+# shorthand that some locale lists as a name ("our nicu crew", "hip hemi", "edd").
 LOWER_WORDS = frozenset("""
 dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie mario luigi barbie
 ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
+nicu picu hemi edd
 """.split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
 # "Springfield Memorial", "Jackson County").
