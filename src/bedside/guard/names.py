@@ -45,7 +45,7 @@ from bedside.guard.names_context import (
     practice_words,
 )
 from bedside.guard.names_lower import lower_initials, lower_names, lower_words
-from bedside.guard.names_scan import capitals
+from bedside.guard.names_scan import capitals, caps_vocative, surname_shape
 from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
 
@@ -57,27 +57,6 @@ _PREFIX_HINT = re.compile(r"[A-Z\u00c0-\U0010ffff][^\W\d_]{0,7}\.? \Z")
 _NUM_BEFORE = re.compile(r"\d[\s,]*(?:Apt\.?|Suite|Unit)?[\s,]*\d*[\s,]*\Z")
 _PLACE_AFTER = re.compile(
     r"[ \t]*(?:\d|u\.|\n?\s*,\s*(?:(?!RN|MD|DO|NP|PA|DC|OD|PT|OT)[A-Z]{2}\b|nan\b|\d{4}))")
-# Endings that mark a surname in many languages (Slavic, Nordic, Finnish, Baltic, Georgian,
-# Armenian, Romanian, Turkish); folded, so "-ić" reads "-ic". Some only after a consonant.
-_SURNAME_ENDS = ("enko", "ska", "sky", "wicz", "vic", "kic", "nen", "sson", "dottir", "escu",
-                 "oglu", "idze", "shvili", "zadeh", "yan", "poulos", "akis")
-_SURNAME_AFTER_CONSONANT = ("ov", "ova", "ev", "eva")
-_SURNAME_TAILS = ("ski",) + _SURNAME_AFTER_CONSONANT
-
-
-def _surname_shape(key: str) -> bool:
-    if key.endswith(_SURNAME_ENDS):
-        return True
-    if not key.endswith(_SURNAME_TAILS):
-        return False  # most words: no loop below
-    if key.endswith("ski"):
-        return len(key) > 3 and key[-4] != "e"
-    for end in _SURNAME_AFTER_CONSONANT:
-        if key.endswith(end):
-            return len(key) > len(end) and key[-len(end) - 1] not in "aeiou"
-    return False
-
-
 # Prepositions after which a lone capitalised word is a place ("in Austin"); "to" and "from"
 # also take people ("a card from Kyle").
 _LOCATIVE = frozenset(("in", "near"))
@@ -279,7 +258,7 @@ class _Finder:
         if words[0] == "W" and "U" in words and self.words.is_first(a.key):
             return True
         if all(k == "U" for k in words) and len(words) <= 3 and (
-                not self.doc.brk(a) or any(_surname_shape(t.key) for t in seg)):
+                not self.doc.brk(a) or any(surname_shape(t.key) for t in seg)):
             return True  # "Vidica Zakoč", "Zargan Vedzizhev": two unknown capitalised words
         return None
 
@@ -298,7 +277,7 @@ class _Finder:
             if p is not None and p.key in LEADS:
                 return None  # "in Chatham": a town before a surname
             return True
-        if (kind == "U" and _surname_shape(a.key) and not doc.brk(a)) or cues.before(
+        if (kind == "U" and surname_shape(a.key) and not doc.brk(a)) or cues.before(
                 a) or cues.after(b):
             return True  # "early Khadzhiyev": a surname by its ending
         return None if kind in "WU" else False
@@ -358,6 +337,9 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     spans = capitals(text, words.plain_caps, word)
     lower = lower_words(text, words)
     initials = lower_initials(text) if "m" in text else []
+    called = caps_vocative(text, words.first) if text[:1].isalpha() else None
+    if called is not None:
+        initials.append(called)  # one word of its own, like an initial
     if not spans and lower is None and not urls and not initials:
         return []
     finder = _Finder(text, words, masked, word)

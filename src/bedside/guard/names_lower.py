@@ -269,11 +269,16 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         else:
             # "in san antonio", "near austin": a town; "purple dino water bottle": a toy
             ok = strong and words.is_first(key) and key not in LOWER_WORDS and (
-                p is None or p.key not in _PLACE_BEFORE) and lower.lower_text()
+                p is None or p.key not in _PLACE_BEFORE) and not _inflected(key, words) and (
+                lower.lower_text())
         if not ok:
             continue
-        last = t
-        nxt = doc.joined(t)
+        if p is not None and doc.joined(p) is t and p.word.islower() and words.is_first(
+                p.key) and p.key not in _NOT_BEFORE and len(p.key) > 2 and not any(
+                    s <= p.start < e for s, e in taken):
+            t = p  # "tommy john": a first name that is also a word, before a name
+        last = doc.tok(start, end)
+        nxt = doc.joined(last)
         if nxt is not None and nxt.word.islower() and nxt.key in words.last and words.strong(
                 nxt.key):
             last = nxt
@@ -283,7 +288,14 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
 
 
 _PLACE_BEFORE = PLACE_STARTS | {"in", "near"}
+_NOT_BEFORE = LOWER_WORDS | GREET | INTRO | KIN | TITLES | CALENDAR
 _REPORTING = frozenset("say says said saying tell tells told".split())
+
+
+def _inflected(key: str, words: Words) -> bool:
+    """A common word with an ending: "fireworks burns", "river banks" (not "james")."""
+    return key.endswith("s") and (words.common_word(key[:-1]) or (
+        key.endswith("es") and words.common_word(key[:-2])))
 
 
 def _alone(doc: Doc, t: Tok) -> bool:
@@ -299,7 +311,8 @@ def _reported(doc: Doc, greeting: Tok) -> bool:
 
 
 # Lower-case forms of address before a lower-case initial ("mrs h", "ms p's"): the initial is a
-# name (../shared/corpus/README.md: "an initial ... is NAME when it refers to a patient").
+# name (../shared/corpus/README.md: "an initial ... is NAME when it refers to a patient"); not
+# "a", "i" or txt-speak "u", "r" ("we miss u").
 _INITIAL_TITLES = tuple(f"{t}{d} " for t in ("mrs", "mr", "ms", "miss", "mx") for d in ("", "."))
 _INITIAL_END = frozenset(" ,.!?):;\n")
 
@@ -313,7 +326,7 @@ def lower_initials(text: str) -> list[tuple[int, int]]:
             at = pos + len(title)
             c = text[at:at + 1]
             after = text[at + 1:at + 2]
-            if ("a" <= c <= "z" and c not in "ai" and (pos == 0 or not text[pos - 1].isalnum())
+            if ("a" <= c <= "z" and c not in "aiur" and (pos == 0 or not text[pos - 1].isalnum())
                     and (after == "" or after in _INITIAL_END or (
                         after in "'’" and text[at + 2:at + 3] == "s"
                         and not text[at + 3:at + 4].isalnum()))):
