@@ -356,7 +356,8 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     runs_first = {a.start: a for a, _ in runs}
     places = address_words(practice.addresses)
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
-        if places and _own_place(finder.doc, runs_first[start], end, places):
+        if places and runs_first[start].key in places and _own_place(
+                finder.doc, runs_first[start], end, places):
             continue
         o_start, o_end = norm.text.span(start, end)
         own = False

@@ -107,7 +107,10 @@ def _cased(ws: frozenset[str] | set[str]) -> frozenset[str]:
 
 
 _HI_FAST = _cased(HI)
-_KIN_FAST = _cased(KIN)
+# Cues after which a lower-case first name that is also a word may stand ("our grad rowan!"):
+# a few, in lower case, so that most texts keep the small candidate set.
+_KIN_FAST = frozenset("sweet lil brave grad graduate kiddo warrior champ bestie patient pt kid "
+                      "son daughter baby twin".split())
 _CUE_NEXT = _cased(GREET | INTRO | KIN) | TITLES | {"#" + w[1:] for w in ROLES}
 _YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in ("you", "is am", "me", "so much",
                                                                 "the"))
@@ -320,6 +323,8 @@ _INITIAL_END = frozenset(" ,.!?):;\n")
 def lower_initials(text: str) -> list[tuple[int, int]]:
     """Spans of lower-case initials after a lower-case title: "mrs h", "saw ms p's knee"."""
     out: list[tuple[int, int]] = []
+    if "mr" not in text and "ms" not in text and "miss" not in text and "mx" not in text:
+        return out
     for title in _INITIAL_TITLES:
         pos = text.find(title)
         while pos >= 0:
