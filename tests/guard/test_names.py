@@ -144,6 +144,14 @@ def test_no_names(text: str) -> None:
         ("HOPE, you are doing ok", []),
         ("WOW! you did it", []),
         ("JOAN!! great news today", []),
+        # "the X twins/kids/place": a family's name; not a capitalised building
+        ("the Okoro triplets went home today", [(4, 9)]),
+        ("Stopped by the ramirez place after Clinic", [(15, 22)]),
+        ("a letter from the White House", []),
+        # an initial with its dot after "pt", "patient" or "client"
+        ("my client r. finally slept through the night", [(10, 11)]),
+        ("our patient D. walked today", [(12, 13)]),
+        ("pt x 3 days, pt s/p ORIF, pt e.g. said", []),
         # a lone capital or a common word does not hide the name after it
         ("I think Marisol is great", [(8, 15)]),
         ("Call me Ishmael, said the sailor", [(8, 15)]),

@@ -60,6 +60,7 @@ _PLACE_AFTER = re.compile(
 # Prepositions after which a lone capitalised word is a place ("in Austin"); "to" and "from"
 # also take people ("a card from Kyle").
 _LOCATIVE = frozenset(("in", "near"))
+_PATIENT = frozenset(("pt", "patient", "client"))
 _LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
 
 Run = tuple[Tok, Tok]  # first and last word of a name
@@ -179,6 +180,9 @@ class _Finder:
     def _one(self, t: Tok, found: list[Run], pending: list[tuple[Tok, Tok, bool]]) -> None:
         """Judge a run of one word, followed by no capitalised word."""
         kind = t.kind or self.kind(t)
+        if kind == "I" and self._patient_initial(t):
+            found.append((t, t))
+            return
         if kind == "C" or kind == "I" or t.key in PARTICLES:
             return  # a lone initial or word
         verdict = self._single(t, t, kind)
@@ -248,7 +252,7 @@ class _Finder:
         a, b = seg[0], seg[-1]
         words = [k for k in kinds if k != "I"]
         if not words:
-            return False
+            return self._patient_initial(a)  # "pt J.M. (34)"
         if len(words) == 1:
             return self._single(a, b, words[0])
         cues = self.cues
@@ -281,6 +285,12 @@ class _Finder:
                 a) or cues.after(b):
             return True  # "early Khadzhiyev": a surname by its ending
         return None if kind in "WU" else False
+
+    def _patient_initial(self, t: Tok) -> bool:
+        """An initial with its dot right after "pt", "patient" or "client": "my patient J. is"."""
+        p = self.doc.prev(t)
+        return p is not None and p.key in _PATIENT and self.text[p.end:t.start] == " " and (
+            self.text[t.end:t.end + 1] == ".")
 
     def _locative(self, t: Tok) -> bool:
         """t follows "in" or "near" and is no possessive: a place, not a person."""
@@ -336,7 +346,7 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     word = WORD_ASCII if ascii_words(text) else WORD
     spans = capitals(text, words.plain_caps, word)
     lower = lower_words(text, words)
-    initials = lower_initials(text) if "m" in text else []
+    initials = lower_initials(text)
     called = caps_vocative(text, words.first) if text[:1].isalpha() else None
     if called is not None:
         initials.append(called)  # one word of its own, like an initial

@@ -13,7 +13,19 @@ import unicodedata
 import regex
 
 from bedside.guard.namelists import CALENDAR, LOWER_WORDS, PLACE_STARTS, TITLES
-from bedside.guard.names_context import GREET, HI, INTRO, KIN, ROLES, WORD, Cues, Doc, Tok, Words
+from bedside.guard.names_context import (
+    GREET,
+    HI,
+    HOUSEHOLD,
+    INTRO,
+    KIN,
+    ROLES,
+    WORD,
+    Cues,
+    Doc,
+    Tok,
+    Words,
+)
 
 # Any capital that does not start a sentence: the writer uses case, so a lower-case word that is
 # a name is one only with a cue.
@@ -74,7 +86,8 @@ class Lower:
             return True
         p = doc.prev(t)
         text = self.text
-        if p is not None and p.key in _LOWER_CUE_WORDS and p.word.lower() == p.key and (
+        if p is not None and (p.key in _LOWER_CUE_WORDS or p.key == "the") and (
+                p.word.lower() == p.key) and (
                 text[p.end:t.start].isspace()) and (
                 p.start == 0 or not (text[p.start - 1].isalnum() or text[p.start - 1] == "_")):
             return True  # the cue just before t
@@ -115,7 +128,7 @@ _CUE_NEXT = _cased(GREET | INTRO | KIN) | TITLES | {"#" + w[1:] for w in ROLES}
 _YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in ("you", "is am", "me", "so much",
                                                                 "the"))
 _THANK, _NAME, _CALL, _THANKS, _FAMILY = (_cased(set(ws.split())) for ws in (
-    "thank", "name last first", "call calls called", "thank thanks", "family families"))
+    "thank", "name last first", "call calls called", "thank thanks thx ty", " ".join(HOUSEHOLD)))
 _CUE_PREV = _CUE_NEXT | _YOU | _IS | _ME | _SO | _THE
 _CUE_SECOND = _THANK | _NAME | _CALL | _THANKS | _FAMILY  # "thank you X", "the X family"
 _CUE_ANY = _CUE_NEXT | _CUE_SECOND
@@ -318,14 +331,15 @@ def _reported(doc: Doc, greeting: Tok) -> bool:
 # "a", "i" or txt-speak "u", "r" ("we miss u").
 _INITIAL_TITLES = tuple(f"{t}{d} " for t in ("mrs", "mr", "ms", "miss", "mx") for d in ("", "."))
 _INITIAL_END = frozenset(" ,.!?):;\n")
+# After "pt" or "client" only an initial with its dot: "my client j. opened up" (not "pt x 3d").
+_CUE_INITIALS = ("pt ", "patient ", "client ")
 
 
 def lower_initials(text: str) -> list[tuple[int, int]]:
     """Spans of lower-case initials after a lower-case title: "mrs h", "saw ms p's knee"."""
     out: list[tuple[int, int]] = []
-    if "mr" not in text and "ms" not in text and "miss" not in text and "mx" not in text:
-        return out
-    for title in _INITIAL_TITLES:
+    titled = "mr" in text or "ms" in text or "miss" in text or "mx" in text
+    for title in _INITIAL_TITLES if titled else ():
         pos = text.find(title)
         while pos >= 0:
             at = pos + len(title)
@@ -337,4 +351,12 @@ def lower_initials(text: str) -> list[tuple[int, int]]:
                         and not text[at + 3:at + 4].isalnum()))):
                 out.append((at, at + 1))
             pos = text.find(title, pos + 1)
+    for cue in _CUE_INITIALS if "t " in text else ():
+        pos = text.find(cue)
+        while pos >= 0:
+            at = pos + len(cue)
+            if "a" <= text[at:at + 1] <= "z" and text[at + 1:at + 2] == "." and (
+                    pos == 0 or not text[pos - 1].isalnum()) and not text[at + 2:at + 3].isalpha():
+                out.append((at, at + 1))
+            pos = text.find(cue, pos + 1)
     return out
