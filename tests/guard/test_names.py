@@ -137,6 +137,7 @@ def test_no_names(text: str) -> None:
         ("so proud of brave kenzie today", [(18, 24)]),
         ("shoutout to our NICU grad hazel!! 🎉", [(26, 31)]),
         ("my son will be fine", []),
+        ("welcome baby girl everly 💕", [(18, 24)]),
         ("the patient may", []),
         # a reply that opens by calling its reader by name, even in capitals
         ("JOAN!! so happy for u", [(0, 4)]),

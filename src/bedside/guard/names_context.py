@@ -54,8 +54,8 @@ KIN = frozenset("kid kids son daughter wife husband mom mother dad father brothe
                 "neighbor neighbour boss user customer client attn contact maiden "
                 # endearments and patient roles before a child's name ("sweet jaylen", "our NICU
                 # grad rowan", "lil mateo")
-                "sweet lil brave grad graduate kiddo warrior champ bestie mama momma mommy papa daddy "
-                "girl boy".split())
+                "sweet lil brave grad graduate kiddo warrior champ bestie mama momma mommy papa "
+                "daddy girl boy".split())
 _AFTER = frozenset("says said asks asked wrote lives lived is was who has had writes told".split())
 ROLES = frozenset("producer songwriter writer author director singer player actor actress "
                    "professor student manager".split())
