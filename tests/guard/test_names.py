@@ -47,6 +47,9 @@ def spans(text: str) -> list[tuple[int, int]]:
         ("Hi Vinicio, I'm contacting you about a problem.", ["Vinicio"]),
         ("My name is Rubija and I need help.", ["Rubija"]),
         ('"I\'m glad to hear that," says Iwase.', ["Iwase"]),
+        # popular given names that the word list reads as words: names on their own
+        ("So proud of Chloe today, her cast is off.", ["Chloe"]),
+        ("Liam and Zoe came in for their shots.", ["Liam", "Zoe"]),
         # common words that are names only with evidence
         ("Mr. Young was back today.", ["Young"]),
         ("We sent flowers to Will Jansen and his wife.", ["Will Jansen"]),
@@ -79,6 +82,7 @@ def test_finds_names(text: str, expected: list[str]) -> None:
         "Congrats to the Chatham High volleyball team!",
         "Will you get your flu shot? Hope so! Mark your calendars.",
         "Grant applications for rural clinics open in April.",
+        "Grace under pressure: Mason jars of Jack cheese for the staff party.",
         "Finished the 1000-piece Starry Night puzzle this weekend.",
         "Parking heads-up: road work on Harbor Road starts next week.",
         "Billing questions now have their own inbox.",

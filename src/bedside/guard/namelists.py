@@ -88,11 +88,23 @@ class NameLists:
     common: frozenset[str]  # words whose word sense outweighs any name sense
 
 
+# Given names that words_common.txt lists as words: its frequency test weighs a word against the
+# name's share in the 1990 Census, which underrates names popular since (Emma, Liam, Chloe) and
+# nicknames (Walt, Deb, Jenny), while web2 lists them in lower case. Their word sense is rare, so
+# they are names ("so proud of Emma today"); names that are also real words (Grace, Mason, Jack,
+# Willow, Brooklyn) stay words that need evidence.
+GIVEN_NAMES = frozenset("""
+ava bella ben benny caroline chloe dan deb dylan ellie emma henry jake jenny jess jimmy joe joey
+kate kim liam liz lucy luke marco maya mia mila nicky peyton riley sam sebastian sophia ted theo
+tom tommy walt wally zoe rowan harper andy kai morgan reagan
+""".split())
+
+
 @cache
 def name_lists() -> NameLists:
     """Load the shipped name and common-word lists (see data/NOTICE-names.md)."""
     return NameLists(_read_list("names_first.txt"), _read_list("names_last.txt"),
-                     _read_list("words_common.txt") | CALENDAR)
+                     (_read_list("words_common.txt") | CALENDAR) - GIVEN_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
