@@ -491,7 +491,6 @@ def test_messy_no_phi(text: str, ctx: Context) -> None:
     assert phi(text, ctx) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="names: a lower-case first name alone ('jake') is not found")
 def test_lower_case_first_name_with_care() -> None:
     text = "shoutout to jake from the lumber yard, finally got that cast off today 💪"
     assert "NAME" in phi(text, R_POST)

@@ -22,6 +22,17 @@ PLACE_PREFIXES = frozenset("""
 st ste saint san santa lake mount mt fort ft port new rua rue via avenida av avda strada paseo
 calle carrera camino rambla largo piazza viale vicolo ul ulica box
 """.split())
+# Place words that start a run of capitalised words ("Port Agate", "San Marcos") or come just
+# before a lower-case town ("san antonio"); not "Rue" or "Via", which are also first names.
+PLACE_STARTS = frozenset("st ste saint san santa lake mount mt fort ft port".split())
+# First names that, written in lower case with no cue, are a clinic's words: characters, toys
+# and pet words ("purple dino water bottle", "an elsa sticker", "teddy bear"), and clinical
+# shorthand that some locale lists as a name ("our nicu crew", "hip hemi", "edd").
+LOWER_WORDS = frozenset("""
+dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie mario luigi barbie
+ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
+nicu picu hemi edd
+""".split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
 # "Springfield Memorial", "Jackson County").
 PLACE_SUFFIXES = frozenset("""
@@ -77,11 +88,23 @@ class NameLists:
     common: frozenset[str]  # words whose word sense outweighs any name sense
 
 
+# Given names that words_common.txt lists as words: its frequency test weighs a word against the
+# name's share in the 1990 Census, which underrates names popular since (Emma, Liam, Chloe) and
+# nicknames (Walt, Deb, Jenny), while web2 lists them in lower case. Their word sense is rare, so
+# they are names ("so proud of Emma today"); names that are also real words (Grace, Mason, Jack,
+# Willow, Brooklyn) stay words that need evidence.
+GIVEN_NAMES = frozenset("""
+ava bella ben benny caroline chloe dan deb dylan ellie emma henry jake jenny jess jimmy joe joey
+kate kim liam liz lucy luke marco maya mia mila nicky peyton riley sam sebastian sophia ted theo
+tom tommy walt wally zoe rowan harper andy kai morgan reagan
+""".split())
+
+
 @cache
 def name_lists() -> NameLists:
     """Load the shipped name and common-word lists (see data/NOTICE-names.md)."""
     return NameLists(_read_list("names_first.txt"), _read_list("names_last.txt"),
-                     _read_list("words_common.txt") | CALENDAR)
+                     (_read_list("words_common.txt") | CALENDAR) - GIVEN_NAMES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +150,14 @@ def is_public(text: str) -> bool:
     # "John Snow" must match in full; "Anthony S. Fauci" drops the middle initial.
     trimmed = " ".join(w for w in words if len(w) > 1)
     return trimmed in figures.full or (words[-1] in figures.alone and len(words) <= 3)
+
+
+@cache
+def address_words(addresses: tuple[str, ...]) -> frozenset[str]:
+    """The folded capitalised words of the practice's own addresses ("Port Agate", "Jetty"):
+    its street and town are never a person's name in its own posts."""
+    return frozenset(fold(w) for a in addresses for w in _LETTERS.findall(a)
+                     if len(w) > 1 and w[0].isupper() and fold(w) not in TITLES)
 
 
 @cache

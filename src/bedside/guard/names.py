@@ -26,8 +26,10 @@ from bedside.guard.namelists import (
     CALENDAR,
     PARTICLES,
     PLACE_PREFIXES,
+    PLACE_STARTS,
     PLACE_SUFFIXES,
     TITLES,
+    address_words,
     fold,
     is_public,
 )
@@ -42,8 +44,8 @@ from bedside.guard.names_context import (
     ascii_words,
     practice_words,
 )
-from bedside.guard.names_lower import lower_names, lower_words
-from bedside.guard.names_scan import capitals
+from bedside.guard.names_lower import lower_initials, lower_names, lower_words
+from bedside.guard.names_scan import capitals, caps_vocative, surname_shape
 from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
 
@@ -55,27 +57,10 @@ _PREFIX_HINT = re.compile(r"[A-Z\u00c0-\U0010ffff][^\W\d_]{0,7}\.? \Z")
 _NUM_BEFORE = re.compile(r"\d[\s,]*(?:Apt\.?|Suite|Unit)?[\s,]*\d*[\s,]*\Z")
 _PLACE_AFTER = re.compile(
     r"[ \t]*(?:\d|u\.|\n?\s*,\s*(?:(?!RN|MD|DO|NP|PA|DC|OD|PT|OT)[A-Z]{2}\b|nan\b|\d{4}))")
-# Endings that mark a surname in many languages (Slavic, Nordic, Finnish, Baltic, Georgian,
-# Armenian, Romanian, Turkish); folded, so "-ić" reads "-ic". Some only after a consonant.
-_SURNAME_ENDS = ("enko", "ska", "sky", "wicz", "vic", "kic", "nen", "sson", "dottir", "escu",
-                 "oglu", "idze", "shvili", "zadeh", "yan", "poulos", "akis")
-_SURNAME_AFTER_CONSONANT = ("ov", "ova", "ev", "eva")
-_SURNAME_TAILS = ("ski",) + _SURNAME_AFTER_CONSONANT
-
-
-def _surname_shape(key: str) -> bool:
-    if key.endswith(_SURNAME_ENDS):
-        return True
-    if not key.endswith(_SURNAME_TAILS):
-        return False  # most words: no loop below
-    if key.endswith("ski"):
-        return len(key) > 3 and key[-4] != "e"
-    for end in _SURNAME_AFTER_CONSONANT:
-        if key.endswith(end):
-            return len(key) > len(end) and key[-len(end) - 1] not in "aeiou"
-    return False
-
-
+# Prepositions after which a lone capitalised word is a place ("in Austin"); "to" and "from"
+# also take people ("a card from Kyle").
+_LOCATIVE = frozenset(("in", "near"))
+_PATIENT = frozenset(("pt", "patient", "client"))
 _LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
 
 Run = tuple[Tok, Tok]  # first and last word of a name
@@ -195,6 +180,9 @@ class _Finder:
     def _one(self, t: Tok, found: list[Run], pending: list[tuple[Tok, Tok, bool]]) -> None:
         """Judge a run of one word, followed by no capitalised word."""
         kind = t.kind or self.kind(t)
+        if kind == "I" and self._patient_initial(t):
+            found.append((t, t))
+            return
         if kind == "C" or kind == "I" or t.key in PARTICLES:
             return  # a lone initial or word
         verdict = self._single(t, t, kind)
@@ -234,6 +222,8 @@ class _Finder:
         `joined` False: no capitalised word follows b.
         """
         text = self.text
+        if a is not b and a.key in PLACE_STARTS and a.cap:
+            return True  # "Port Agate", "Lake Travis", "San Marcos": a run that starts as a place
         if _PREFIX_HINT.search(text, max(0, a.start - 11), a.start):
             p = self.doc.prev(a)
             if p is not None and p.cap and p.key in PLACE_PREFIXES and (
@@ -262,7 +252,7 @@ class _Finder:
         a, b = seg[0], seg[-1]
         words = [k for k in kinds if k != "I"]
         if not words:
-            return False
+            return self._patient_initial(a)  # "pt J.M. (34)"
         if len(words) == 1:
             return self._single(a, b, words[0])
         cues = self.cues
@@ -272,7 +262,7 @@ class _Finder:
         if words[0] == "W" and "U" in words and self.words.is_first(a.key):
             return True
         if all(k == "U" for k in words) and len(words) <= 3 and (
-                not self.doc.brk(a) or any(_surname_shape(t.key) for t in seg)):
+                not self.doc.brk(a) or any(surname_shape(t.key) for t in seg)):
             return True  # "Vidica Zakoč", "Zargan Vedzizhev": two unknown capitalised words
         return None
 
@@ -281,6 +271,8 @@ class _Finder:
         cues = self.cues
         doc = self.doc
         if kind == "S":
+            if a is b and self._locative(a) and not cues.after(b):
+                return False  # "a meeting in Austin", "a clinic in Kyle": a town
             if self.words.is_first(a.key) or cues.before(a) or cues.after(b):
                 return True
             if doc.brk(a) and not cues.verb_next(b):
@@ -289,10 +281,22 @@ class _Finder:
             if p is not None and p.key in LEADS:
                 return None  # "in Chatham": a town before a surname
             return True
-        if (kind == "U" and _surname_shape(a.key) and not doc.brk(a)) or cues.before(
+        if (kind == "U" and surname_shape(a.key) and not doc.brk(a)) or cues.before(
                 a) or cues.after(b):
             return True  # "early Khadzhiyev": a surname by its ending
         return None if kind in "WU" else False
+
+    def _patient_initial(self, t: Tok) -> bool:
+        """An initial with its dot right after "pt", "patient" or "client": "my patient J. is"."""
+        p = self.doc.prev(t)
+        return p is not None and p.key in _PATIENT and self.text[p.end:t.start] == " " and (
+            self.text[t.end:t.end + 1] == ".")
+
+    def _locative(self, t: Tok) -> bool:
+        """t follows "in" or "near" and is no possessive: a place, not a person."""
+        p = self.doc.prev(t)
+        return p is not None and p.key in _LOCATIVE and p.word.islower() and (
+            self.text[p.end:t.start] == " ") and not t.word.endswith(("'s", "’s"))
 
     def _place_of(self, item: tuple[Tok, Tok, bool]) -> bool:
         got = self.places.get(item[0].start)
@@ -342,7 +346,11 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     word = WORD_ASCII if ascii_words(text) else WORD
     spans = capitals(text, words.plain_caps, word)
     lower = lower_words(text, words)
-    if not spans and lower is None and not urls:
+    initials = lower_initials(text)
+    called = caps_vocative(text, words.first) if text[:1].isalpha() else None
+    if called is not None:
+        initials.append(called)  # one word of its own, like an initial
+    if not spans and lower is None and not urls and not initials:
         return []
     finder = _Finder(text, words, masked, word)
     runs = finder.find(spans, lower.titles(finder.doc) if lower else [])
@@ -350,17 +358,33 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
         runs += lower_names(finder.doc, finder.cues, lower, runs, masked)
     if urls:
         runs += [(t, t) for t in url_names(urls, words)]
+    if initials:
+        taken = [(a.start, b.end) for a, b in runs] + masked
+        runs += [(finder.doc.tok(s, e),) * 2 for s, e in initials
+                 if not any(a <= s < b for a, b in taken)]
     out: list[Entity] = []
-    runs_first = {a.start: a.key for a, _ in runs}
+    runs_first = {a.start: a for a, _ in runs}
+    places = address_words(practice.addresses)
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
+        if places and runs_first[start].key in places and _own_place(
+                finder.doc, runs_first[start], end, places):
+            continue
         o_start, o_end = norm.text.span(start, end)
         own = False
-        if runs_first[start] in words.staff:
+        if runs_first[start].key in words.staff:
             keys = {fold(w).removesuffix("'s").removesuffix("’s")
                     for w in WORD.findall(text, start, end)}
             own = any(keys <= person for person in people)
         out.append(Entity("NAME", o_start, o_end, norm.original[o_start:o_end], own))
     return out
+
+
+def _own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
+    """The run's words all come from the practice's own address ("Port Agate"), untitled."""
+    p = doc.prev(a)
+    if p is not None and p.key in TITLES:
+        return False
+    return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))
 
 
 def _end(t: Tok) -> int:

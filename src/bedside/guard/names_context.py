@@ -51,13 +51,21 @@ INTRO = frozenset("named names name called says said asks asked wrote writes rep
 KIN = frozenset("kid kids son daughter wife husband mom mother dad father brother sister partner "
                 "grandson granddaughter grandma grandpa niece nephew friend boyfriend girlfriend "
                 "fiance fiancee patient pt baby twins cousin child spouse colleague coworker "
-                "neighbor neighbour boss user customer client attn contact maiden".split())
+                "neighbor neighbour boss user customer client attn contact maiden "
+                # endearments and patient roles before a child's name ("sweet jaylen", "our NICU
+                # grad rowan", "lil mateo")
+                "sweet lil brave grad graduate kiddo warrior champ bestie mama momma mommy papa "
+                "daddy girl boy".split())
 _AFTER = frozenset("says said asks asked wrote lives lived is was who has had writes told".split())
 ROLES = frozenset("producer songwriter writer author director singer player actor actress "
                    "professor student manager".split())
 _VERBS = frozenset("and will can could would should may might just also began spent shouted "
                    "went got made did does do is was has had".split())
 LEADS = frozenset("in at from near to into across".split())
+# Words after "the X" that make X a family's name: "the Lopez twins", "the cortez place" (not
+# "the White House": a capitalised one must be "Family").
+HOUSEHOLD = frozenset("family families fam twins triplets kids boys girls household house place "
+                      "clan crew".split())
 # Greetings after which even a name that is also a word is a name ("thx mark!").
 HI = frozenset("hi hey thx thanks dear".split())
 # Every word Cues.before reads as a cue (a cheap first test).
@@ -286,13 +294,14 @@ class Cues:
                 return True
             if prev in ("so", "much") and pp is not None:
                 ppp = doc.prev(pp)
-                return ppp is not None and ppp.key in ("thank", "thanks")
+                return ppp is not None and ppp.key in ("thank", "thanks", "thx", "ty")
             return False
         if prev in ROLES and p.cap and gap == " ":
             return True
         if prev == "the":
             nx = doc.next(t)
-            return nx is not None and nx.key in ("family", "families")
+            return nx is not None and nx.key in HOUSEHOLD and (
+                nx.word.islower() or nx.key in ("family", "families"))
         return False
 
     def after(self, t: Tok) -> bool:

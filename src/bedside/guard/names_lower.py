@@ -12,16 +12,30 @@ import unicodedata
 
 import regex
 
-from bedside.guard.namelists import TITLES
-from bedside.guard.names_context import GREET, HI, INTRO, KIN, ROLES, WORD, Cues, Doc, Tok, Words
+from bedside.guard.namelists import CALENDAR, LOWER_WORDS, PLACE_STARTS, TITLES
+from bedside.guard.names_context import (
+    GREET,
+    HI,
+    HOUSEHOLD,
+    INTRO,
+    KIN,
+    ROLES,
+    WORD,
+    Cues,
+    Doc,
+    Tok,
+    Words,
+)
 
 # Any capital that does not start a sentence: the writer uses case, so a lower-case word that is
 # a name is one only with a cue.
-_CAP_INSIDE = regex.compile(r"[\p{L}\p{M}][ ,]+\p{Lu}|\p{Lu}\p{Lu}")
+# A word in capitals ("FINALLY", "NICU") is emphasis or an acronym, not case for names.
+_CAP_INSIDE = regex.compile(r"[\p{L}\p{M}][ ,]+\p{Lu}(?![\p{Lu}\p{M}])")
 # Its ASCII part on a shape of the text (see _lower_text).
 _SHAPE = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else c if c in (32, 44) else 46
                for c in range(256))
 _SHAPE_CAP = re.compile(rb"[aA][ ,]+A")
+_SHAPE_CAPS_WORD = re.compile(rb"(?<![aA])AA+(?![aA])")
 # Lower-case names are looked for only where the writer also writes cue words in lower case.
 _LOWER_CUE_WORDS = GREET | INTRO | KIN | {"you", "me", "is", "am"}
 _LOWER_CUE = regex.compile(
@@ -32,6 +46,8 @@ def _lower_text(text: str, raw: bytes) -> bool:
     """No capital letter except at the start of a sentence: messy all-lower-case writing."""
     # ASCII letters only, as "a" and "A", commas as spaces: a match here settles it.
     shape = raw.translate(_SHAPE)
+    if b"AA" in shape:  # words in capitals count as lower case
+        shape = _SHAPE_CAPS_WORD.sub(lambda m: b"a" * len(m[0]), shape)
     if (b"AA" in shape or b"a A" in shape or b"A A" in shape or b"a, A" in shape
             or b"A, A" in shape or b"a,A" in shape or b"A,A" in shape):
         return False
@@ -70,7 +86,8 @@ class Lower:
             return True
         p = doc.prev(t)
         text = self.text
-        if p is not None and p.key in _LOWER_CUE_WORDS and p.word.lower() == p.key and (
+        if p is not None and (p.key in _LOWER_CUE_WORDS or p.key == "the") and (
+                p.word.lower() == p.key) and (
                 text[p.end:t.start].isspace()) and (
                 p.start == 0 or not (text[p.start - 1].isalnum() or text[p.start - 1] == "_")):
             return True  # the cue just before t
@@ -103,11 +120,15 @@ def _cased(ws: frozenset[str] | set[str]) -> frozenset[str]:
 
 
 _HI_FAST = _cased(HI)
+# Cues after which a lower-case first name that is also a word may stand ("our grad rowan!"):
+# a few, in lower case, so that most texts keep the small candidate set.
+_KIN_FAST = frozenset("sweet lil brave grad graduate kiddo warrior champ bestie patient pt kid "
+                      "son daughter baby twin".split())
 _CUE_NEXT = _cased(GREET | INTRO | KIN) | TITLES | {"#" + w[1:] for w in ROLES}
 _YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in ("you", "is am", "me", "so much",
                                                                 "the"))
 _THANK, _NAME, _CALL, _THANKS, _FAMILY = (_cased(set(ws.split())) for ws in (
-    "thank", "name last first", "call calls called", "thank thanks", "family families"))
+    "thank", "name last first", "call calls called", "thank thanks thx ty", " ".join(HOUSEHOLD)))
 _CUE_PREV = _CUE_NEXT | _YOU | _IS | _ME | _SO | _THE
 _CUE_SECOND = _THANK | _NAME | _CALL | _THANKS | _FAMILY  # "thank you X", "the X family"
 _CUE_ANY = _CUE_NEXT | _CUE_SECOND
@@ -131,7 +152,8 @@ def lower_words(text: str, words: Words) -> Lower | None:
     staff = words.staff.intersection(fast) if words.staff else set()
     strong = words.strong_plain.intersection(fast) | staff
     # A name that is also a word ("will", "mark") counts only right after a greeting.
-    if _HI_FAST.isdisjoint(fast):
+    kin = not _KIN_FAST.isdisjoint(fast)
+    if _HI_FAST.isdisjoint(fast) and not kin:
         check = strong
     else:
         check = words.known_plain.intersection(fast) | staff
@@ -141,7 +163,7 @@ def lower_words(text: str, words: Words) -> Lower | None:
     if not _CUE_ANY.isdisjoint(fast):
         for w in check:
             cue = _cue_before(fast, w)
-            if cue == 2 or (cue == 1 and w in strong):
+            if cue == 2 or (cue == 1 and (w in strong or (kin and w in words.first))):
                 cands.add(w)
     lower = Lower(text, raw)
     # Without a cue, a first name counts in lower-case writing only ("eva kleist").
@@ -253,19 +275,88 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         key = t.key
         strong = words.strong(key)
         p = doc.prev(t)
-        if cues.before(t) and key not in TITLES and (strong or (p is not None and p.key in HI)):
+        if cues.before(t) and key not in TITLES and (strong or (
+                p is not None and words.is_first(key) and (
+                    (p.key in HI and not _reported(doc, p))
+                    or (p.key in KIN and key not in CALENDAR and _alone(doc, t))))):
             if gate is None:
                 gate = lower.cue_gate(doc, t)
             ok = gate
         else:
-            ok = strong and words.is_first(key) and lower.lower_text()
+            # "in san antonio", "near austin": a town; "purple dino water bottle": a toy
+            ok = strong and words.is_first(key) and key not in LOWER_WORDS and (
+                p is None or p.key not in _PLACE_BEFORE) and not _inflected(key, words) and (
+                lower.lower_text())
         if not ok:
             continue
-        last = t
-        nxt = doc.joined(t)
+        if p is not None and doc.joined(p) is t and p.word.islower() and words.is_first(
+                p.key) and p.key not in _NOT_BEFORE and len(p.key) > 2 and not any(
+                    s <= p.start < e for s, e in taken):
+            t = p  # "tommy john": a first name that is also a word, before a name
+        last = doc.tok(start, end)
+        nxt = doc.joined(last)
         if nxt is not None and nxt.word.islower() and nxt.key in words.last and words.strong(
                 nxt.key):
             last = nxt
         out.append((t, last))
         taken.append((t.start, last.end))
+    return out
+
+
+_PLACE_BEFORE = PLACE_STARTS | {"in", "near"}
+_NOT_BEFORE = LOWER_WORDS | GREET | INTRO | KIN | TITLES | CALENDAR
+_REPORTING = frozenset("say says said saying tell tells told".split())
+
+
+def _inflected(key: str, words: Words) -> bool:
+    """A common word with an ending: "fireworks burns", "river banks" (not "james")."""
+    return key.endswith("s") and (words.common_word(key[:-1]) or (
+        key.endswith("es") and words.common_word(key[:-2])))
+
+
+def _alone(doc: Doc, t: Tok) -> bool:
+    """No word follows t in its clause: "our NICU grad rowan!!!", not "my son will be"."""
+    rest = doc.text[t.end:t.end + 3].lstrip(" ")
+    return rest == "" or not (rest[0].isalnum() or rest[0] in "'’-")
+
+
+def _reported(doc: Doc, greeting: Tok) -> bool:
+    """A greeting passed on, not said: "Darnell says hi back", "tell her hi"."""
+    p = doc.prev(greeting)
+    return p is not None and p.key in _REPORTING
+
+
+# Lower-case forms of address before a lower-case initial ("mrs h", "ms p's"): the initial is a
+# name (../shared/corpus/README.md: "an initial ... is NAME when it refers to a patient"); not
+# "a", "i" or txt-speak "u", "r" ("we miss u").
+_INITIAL_TITLES = tuple(f"{t}{d} " for t in ("mrs", "mr", "ms", "miss", "mx") for d in ("", "."))
+_INITIAL_END = frozenset(" ,.!?):;\n")
+# After "pt" or "client" only an initial with its dot: "my client j. opened up" (not "pt x 3d").
+_CUE_INITIALS = ("pt ", "patient ", "client ")
+
+
+def lower_initials(text: str) -> list[tuple[int, int]]:
+    """Spans of lower-case initials after a lower-case title: "mrs h", "saw ms p's knee"."""
+    out: list[tuple[int, int]] = []
+    titled = "mr" in text or "ms" in text or "miss" in text or "mx" in text
+    for title in _INITIAL_TITLES if titled else ():
+        pos = text.find(title)
+        while pos >= 0:
+            at = pos + len(title)
+            c = text[at:at + 1]
+            after = text[at + 1:at + 2]
+            if ("a" <= c <= "z" and c not in "aiur" and (pos == 0 or not text[pos - 1].isalnum())
+                    and (after == "" or after in _INITIAL_END or (
+                        after in "'’" and text[at + 2:at + 3] == "s"
+                        and not text[at + 3:at + 4].isalnum()))):
+                out.append((at, at + 1))
+            pos = text.find(title, pos + 1)
+    for cue in _CUE_INITIALS if "t " in text else ():
+        pos = text.find(cue)
+        while pos >= 0:
+            at = pos + len(cue)
+            if "a" <= text[at:at + 1] <= "z" and text[at + 1:at + 2] == "." and (
+                    pos == 0 or not text[pos - 1].isalnum()) and not text[at + 2:at + 3].isalpha():
+                out.append((at, at + 1))
+            pos = text.find(cue, pos + 1)
     return out

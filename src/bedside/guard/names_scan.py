@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bedside.guard.namelists import PARTICLES, TITLES
+from bedside.guard.namelists import CALENDAR, PARTICLES, TITLES
 from bedside.guard.names_context import WORD_ASCII
 
 # A word starting with a letter that is not a-z (upper case, or any non-ASCII letter: the
@@ -61,3 +61,46 @@ def _lone(text: str, start: int, word: re.Pattern[str]) -> bool:
         return True
     w = m.group()
     return w.islower() and w not in PARTICLES
+
+
+# Endings that mark a surname in many languages (Slavic, Nordic, Finnish, Baltic, Georgian,
+# Armenian, Romanian, Turkish); folded, so "-ić" reads "-ic". Some only after a consonant.
+_SURNAME_ENDS = ("enko", "ska", "sky", "wicz", "vic", "kic", "nen", "sson", "dottir", "escu",
+                 "oglu", "idze", "shvili", "zadeh", "yan", "poulos", "akis")
+_SURNAME_AFTER_CONSONANT = ("ov", "ova", "ev", "eva")
+_SURNAME_TAILS = ("ski",) + _SURNAME_AFTER_CONSONANT
+
+
+def surname_shape(key: str) -> bool:
+    if key.endswith(_SURNAME_ENDS):
+        return True
+    if not key.endswith(_SURNAME_TAILS):
+        return False  # most words: no loop below
+    if key.endswith("ski"):
+        return len(key) > 3 and key[-4] != "e"
+    for end in _SURNAME_AFTER_CONSONANT:
+        if key.endswith(end):
+            return len(key) > len(end) and key[-len(end) - 1] not in "aeiou"
+    return False
+
+
+# A reply that opens by calling its reader by name ("DEB!! so glad...", "Kay, so sorry"): words
+# in capitals are skipped by `capitals`, and a first name that is also a word needs a cue, so
+# this one shape is read apart. Exclamations that are also
+# first names ("LOVE!!", "HOPE,") are not names.
+_VOCATIVE = re.compile(r"(?i:(?:hi|hey|thx|thanks|congrats|yay)[ ,!]+)?([A-Z][A-Za-z]{2,})[!,]")
+_SECOND_PERSON = re.compile(r"\b(?:u|you|ur|your|yours|ya|yall)\b", re.I)
+_EXCLAIMED = frozenset("love joy hope grace faith sunny summer winter champ queen king miracle "
+                       "doc".split())
+
+
+def caps_vocative(text: str, first: frozenset[str]) -> tuple[int, int] | None:
+    """The span of a first name in capitals that opens a text addressed to its reader."""
+    m = _VOCATIVE.match(text)
+    if m is None or not (m[1].isupper() or m[1].istitle()):
+        return None
+    key = m[1].lower()
+    if key not in first or key in _EXCLAIMED or key in CALENDAR or (
+            _SECOND_PERSON.search(text, m.end()) is None):
+        return None
+    return m.span(1)

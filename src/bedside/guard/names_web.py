@@ -65,9 +65,46 @@ def url_names(urls: list[re.Match[str]], words: Words) -> list[Tok]:
     """First names among the parts of web addresses and handles."""
     out: list[Tok] = []
     for m in urls:
-        for part in _URL_PART.finditer(m.group()):
+        parts = list(_URL_PART.finditer(m.group()))
+        handle = m.group().startswith("@")
+        for i, part in enumerate(parts):
             key = fold(part.group())
+            start = m.start() + part.start()
             if len(key) >= 3 and words.is_first(key) and not words.common_word(key):
-                start = m.start() + part.start()
                 out.append(Tok(start, m.start() + part.end(), part.group()))
+            elif handle and len(key) >= 3:
+                got = _handle_part(key, parts[i + 1:i + 2], i == 0, words)
+                if got is not None:
+                    a, b = got
+                    out.append(Tok(start + a, start + b, part.group()[a:b]))
     return out
+
+
+# Words that lead a name inside a handle ("@coachgarza82", "@auntiereyes"); not "dr": a
+# colleague's handle, not a patient's.
+_HANDLE_LEADS = ("coach", "mrs", "mr", "ms", "miss", "nurse", "auntie", "aunt", "uncle", "mama",
+                 "mom", "papa", "dad", "nana", "grandma", "grandpa", "granny")
+
+
+def _handle_part(key: str, nxt: list[re.Match[str]], first: bool,
+                 words: Words) -> tuple[int, int] | None:
+    """Where a name sits in one letter run of a handle (offsets in the run), if anywhere.
+
+    A handle names its owner, so more shapes count than in free text: a first name that is
+    also a word when it leads the handle and a name or nothing follows ("@ava.rose.dances",
+    "@jenny82"), a form of address glued to a surname ("@coachgarza82"), a first name glued to
+    a surname ("@kaylasmith")."""
+    if first and words.is_first(key) and (
+            not nxt or len(nxt[0].group()) == 1 or words.known(fold(nxt[0].group()))):
+        return 0, len(key)
+    if len(key) < 6 or not key.isascii():
+        return None  # too short to hold two words; offsets of folded letters may shift
+    for lead in _HANDLE_LEADS:
+        if key.startswith(lead) and len(key) - len(lead) >= 3 and words.strong(key[len(lead):]):
+            return len(lead), len(key)
+    for i in range(3, len(key) - 2):
+        head, tail = key[:i], key[i:]
+        if words.is_first(head) and words.strong(head) and tail in words.last and (
+                words.strong(tail)):
+            return 0, len(key)
+    return None
