@@ -95,6 +95,10 @@ SLANG_PERSONAL = [
     "RIP to my old jeep, 290k miles and never once clean",
     "call ur state senator today, school nurses can't wait. flood their phones",
     "closed on our first house!! moving day is sunday",
+    "my teen informed me i am 'cringe' before 7am",
+    "my 2nd grader lost a tooth in her sandwich",
+    "im 31 wks myself and still on L&D nights, send snacks",
+    "my maternity leave starts monday, see yall in the spring",
 ]
 SLANG_NOT_PERSONAL = [
     "heads up fam: the parking lot is closed sat for repaving",
@@ -111,6 +115,11 @@ SLANG_NOT_PERSONAL = [
     "2 salmon meals a week = omega-3s for growing brains",
     "moving day for our clinic! the new office opens monday",
     "prayers up for our patient who broke her femur, back on her feet soon 🙏",
+    "Introducing our new teen acne clinic! request a visit online",
+    "our teens are stressed about finals, here's how parents can help",
+    "my labor and delivery rotation taught me more than any textbook",
+    "community baby shower sat: free car seats + a safe sleep class",
+    "she's 34 wks and doing great, those are braxton hicks",
 ]
 
 MESSY_NOT_PERSONAL = [
@@ -251,6 +260,8 @@ UNPROFESSIONAL = [
      "looking at u"),
     ("lmaooo 22yo tried to pull his own stitches w/ pliers", "professionalism.mocking",
      "lmaooo"),
+    ("another benzo seeker at 4:55 on a friday", "professionalism.disparage_patient",
+     "benzo seeker"),
 ]
 PROFESSIONAL = [
     "3 drinks a day raises blood pressure",
