@@ -1,7 +1,9 @@
 """Voice: personal content and professionalism (disparagement, profanity, intoxication).
 
 Personal content is a weighted score over private-life cues in data/voice.toml (family, travel,
-hobbies, food, sports, politics, religion), lowered by each distinct health cue (up to a cap);
+hobbies, food, sports, politics, religion), lowered by each distinct health cue (up to a cap).
+Overlapping cues count once (the heaviest), and cues inside a quotation (a testimonial, what a
+patient said) are someone else's words, so they do not count;
 the label is set on any account, but a finding only goes out for the practice account (AMA Op.
 2.3.2 and ACP/FSMB: keep personal and professional personas apart, see ../shared/domain/hipaa.md).
 Professionalism findings hold on every account: the same standards apply online as in person
