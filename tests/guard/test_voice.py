@@ -262,6 +262,8 @@ UNPROFESSIONAL = [
      "lmaooo"),
     ("another benzo seeker at 4:55 on a friday", "professionalism.disparage_patient",
      "benzo seeker"),
+    ("ppl r sooo delusional about what urgent care is for",
+     "professionalism.disparage_patient", "ppl r sooo delusional"),
 ]
 PROFESSIONAL = [
     "3 drinks a day raises blood pressure",
@@ -297,6 +299,7 @@ PROFESSIONAL = [
     "to the patient who messaged us about ur brace: pls call the front desk",
     "looking at you, pumpkin spice: the sugar adds up",
     "lost + found 🧸 a blue bunny was left in exam room 2 this morning, come grab it lol",
+    "most teens are hopeless at sleep hygiene, so here's one small fix",
 ]
 
 
