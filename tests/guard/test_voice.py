@@ -6,7 +6,7 @@ import pytest
 
 from bedside.guard.context import Context
 from bedside.guard.normalize import normalize
-from bedside.guard.voice import check_voice
+from bedside.guard.voice import check_voice, quoted_spans
 
 PRACTICE = Context(account="practice")
 PERSONAL = Context(account="personal")
@@ -77,6 +77,51 @@ MESSY_PERSONAL = [
     "we're expecting baby #3 in the fall 👶",
     "election day! I'm voting for our mayor's reelection, go vote",
 ]
+# Slang shapes of the same families, written for the cue families added after two messier sets
+# (outdoor slang and emoji, spouses and kids without the usual noun, holidays at home, postcards
+# and time off, life events, advocacy).
+SLANG_PERSONAL = [
+    "limited out on walleye before sunrise, 3 keepers 🎣",
+    "4 rainbow trout off the dock this am, back in scrubs by 9",
+    "hubs & i knocked out 11 mi of the ridge trail sat 🥾",
+    "squatted 275 this morning, legs are done #legday",
+    "tide pooling w/ the twins at low tide, they found a sea star",
+    "my youngest rode a bike w/o training wheels today!!",
+    "my 7yo asked if my stethoscope can hear her thoughts",
+    "celebrating 12 years w/ this man 💍 love u babe",
+    "pumpkin carving at the okafor house, i lost the contest 🎃",
+    "hosting thanksgiving this year, wish our oven luck",
+    "dr m is away this week 🏝️ sending good vibes from kauai!",
+    "RIP to my old jeep, 290k miles and never once clean",
+    "call ur state senator today, school nurses can't wait. flood their phones",
+    "closed on our first house!! moving day is sunday",
+    "my teen informed me i am 'cringe' before 7am",
+    "my 2nd grader lost a tooth in her sandwich",
+    "im 31 wks myself and still on L&D nights, send snacks",
+    "my maternity leave starts monday, see yall in the spring",
+]
+SLANG_NOT_PERSONAL = [
+    "heads up fam: the parking lot is closed sat for repaving",
+    "bring the whole fam to our free flu shot clinic this sat",
+    "the Okafor fam dropped off cupcakes for the staff, so sweet of them",
+    "sending love from all of us at the clinic 💙 stay warm",
+    "we're off next week for thanksgiving, nurse line still open 24/7",
+    "fishing hooks in fingers: here's why u shouldn't yank them out 🎣",
+    "trail runners: ankle sprains are the #1 injury we see in summer",
+    "the legislature passed the school nurse bill, here's what changes for ur kids",
+    "my oldest patient today was 97 and walked a mile this morning",
+    "his wife and i went over the discharge plan twice",
+    "⭐⭐⭐⭐⭐ 'my husband and kids love this office!' thank u for the kind words",
+    "2 salmon meals a week = omega-3s for growing brains",
+    "moving day for our clinic! the new office opens monday",
+    "prayers up for our patient who broke her femur, back on her feet soon 🙏",
+    "Introducing our new teen acne clinic! request a visit online",
+    "our teens are stressed about finals, here's how parents can help",
+    "my labor and delivery rotation taught me more than any textbook",
+    "community baby shower sat: free car seats + a safe sleep class",
+    "she's 34 wks and doing great, those are braxton hicks",
+]
+
 MESSY_NOT_PERSONAL = [
     "Take the kids to get their flu shots this week!",
     "Taking your kids to the pool? sunscreen every 2 hrs!",
@@ -104,7 +149,7 @@ MESSY_NOT_PERSONAL = [
 ]
 
 
-@pytest.mark.parametrize("text", PERSONAL_POSTS + MESSY_PERSONAL)
+@pytest.mark.parametrize("text", PERSONAL_POSTS + MESSY_PERSONAL + SLANG_PERSONAL)
 def test_private_life_is_personal_with_a_finding_on_the_practice_account(text: str) -> None:
     findings, personal = check_voice(normalize(text), PRACTICE)
     assert personal
@@ -112,14 +157,14 @@ def test_private_life_is_personal_with_a_finding_on_the_practice_account(text: s
     assert cues and all(f.severity == "warn" and text[f.start:f.end] == f.excerpt for f in cues)
 
 
-@pytest.mark.parametrize("text", PERSONAL_POSTS + MESSY_PERSONAL)
+@pytest.mark.parametrize("text", PERSONAL_POSTS + MESSY_PERSONAL + SLANG_PERSONAL)
 def test_personal_account_gets_the_label_but_no_finding(text: str) -> None:
     findings, personal = check_voice(normalize(text), PERSONAL)
     assert personal
     assert not [f for f in findings if f.category == "personal"]
 
 
-@pytest.mark.parametrize("text", NOT_PERSONAL + MESSY_NOT_PERSONAL)
+@pytest.mark.parametrize("text", NOT_PERSONAL + MESSY_NOT_PERSONAL + SLANG_NOT_PERSONAL)
 def test_professional_posts_are_not_personal(text: str) -> None:
     findings, personal = check_voice(normalize(text), PRACTICE)
     assert not personal and not [f for f in findings if f.category == "personal"]
@@ -191,6 +236,34 @@ UNPROFESSIONAL = [
      "still a lil drunk"),
     ("drunk texting my co-residents at 2am again", "professionalism.intoxication",
      "drunk texting"),
+    # shorthand and sarcasm
+    ("the whole billing dept are absolute clowns", "professionalism.disparage_colleague",
+     "absolute clowns"),
+    ("night float signed out 9 admits w/ no notes 🤡", "professionalism.disparage_colleague",
+     "🤡"),
+    ("how tf is this a 'stat' consult at 3am", "professionalism.profanity", "tf"),
+    ("exhausted af, 3rd night shift in a row", "professionalism.profanity", "af"),
+    ("wear ur damn brace, it's not decoration", "professionalism.profanity", "damn"),
+    ("how does she still have a license after that", "professionalism.disparage_colleague",
+     "still have a license"),
+    ("tonight's genius: lit fireworks from his hand, 2 fingers later", 
+     "professionalism.disparage_patient", "tonight's genius"),
+    ("ATV + no helmet + 3 beers. natural selection at work",
+     "professionalism.disparage_patient", "natural selection at work"),
+    ("some folks shouldn't be allowed to raise a goldfish, let alone kids",
+     "professionalism.disparage_patient", "shouldn't be allowed to raise"),
+    ("you did not go to med school, ma'am, the vaccine stays on schedule",
+     "professionalism.disparage_patient", "did not go to med school"),
+    ("to the guy in the white pickup who parked across 3 spots: unbelievable",
+     "professionalism.disparage_patient", "to the guy in"),
+    ("still waiting on that fax, looking at u mr. patel", "professionalism.disparage_patient",
+     "looking at u"),
+    ("lmaooo 22yo tried to pull his own stitches w/ pliers", "professionalism.mocking",
+     "lmaooo"),
+    ("another benzo seeker at 4:55 on a friday", "professionalism.disparage_patient",
+     "benzo seeker"),
+    ("ppl r sooo delusional about what urgent care is for",
+     "professionalism.disparage_patient", "ppl r sooo delusional"),
 ]
 PROFESSIONAL = [
     "3 drinks a day raises blood pressure",
@@ -216,6 +289,17 @@ PROFESSIONAL = [
     "buzzed driving is drunk driving. get a ride 🚕",
     "hangovers: water and sleep, not an IV drip",
     "no one is a fraud for needing help with their mental health",
+    "the clown at our trunk-or-treat was a huge hit 🤡🎈",
+    "damned if you do, damned if you don't: the antibiotic question",
+    "TF-CBT helps kids after trauma, ask us about a referral",
+    "new onset af in a 70 yo, we started anticoagulation",
+    "today's genius tip: freeze grapes for a cool summer snack",
+    "antibiotic resistance is natural selection in action, so we skip them for colds",
+    "to the mom who brought us tamales today: thank u!! 💙",
+    "to the patient who messaged us about ur brace: pls call the front desk",
+    "looking at you, pumpkin spice: the sugar adds up",
+    "lost + found 🧸 a blue bunny was left in exam room 2 this morning, come grab it lol",
+    "most teens are hopeless at sleep hygiene, so here's one small fix",
 ]
 
 
@@ -242,6 +326,23 @@ def test_health_cues_offset_personal_cues_up_to_a_cap() -> None:
     # less three health cues, capped at two, is still 2.
     life = "vacation w/ hubby was great, even w/ his ear infection, the meds and all the sunscreen"
     assert check_voice(normalize(life), PRACTICE)[1] is True
+
+
+def test_overlapping_cues_count_once() -> None:
+    # "prayers up" and the "prayers" inside it are one cue: with 🙏 that is 3, and the patient's
+    # fracture takes it under the bar.
+    text = "prayers up for our patient, she broke her wrist at recess 🙏"
+    assert check_voice(normalize(text), PRACTICE)[1] is False
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("'my daughter loves it here' is the best review we got all year", [(0, 27)]),
+    ('a mom told us "my kids actually like shots now" and we melted', [(14, 47)]),
+    ("kids' sneakers, don't run on wet tile", []),
+    ("she said 'no thanks' and left", [(9, 20)]),
+])
+def test_quoted_spans(text: str, quoted: list[tuple[int, int]]) -> None:
+    assert quoted_spans(text) == quoted
 
 
 def test_a_medical_anecdote_with_food_is_not_personal() -> None:

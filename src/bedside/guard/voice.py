@@ -1,7 +1,9 @@
 """Voice: personal content and professionalism (disparagement, profanity, intoxication).
 
 Personal content is a weighted score over private-life cues in data/voice.toml (family, travel,
-hobbies, food, sports, politics, religion), lowered by each distinct health cue (up to a cap);
+hobbies, food, sports, politics, religion), lowered by each distinct health cue (up to a cap).
+Overlapping cues count once (the heaviest), and cues inside a quotation (a testimonial, what a
+patient said) are someone else's words, so they do not count;
 the label is set on any account, but a finding only goes out for the practice account (AMA Op.
 2.3.2 and ACP/FSMB: keep personal and professional personas apart, see ../shared/domain/hipaa.md).
 Professionalism findings hold on every account: the same standards apply online as in person
@@ -10,6 +12,7 @@ Professionalism findings hold on every account: the same standards apply online 
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from bedside.guard.context import Context
@@ -30,16 +33,57 @@ def _rulesets() -> tuple[RuleSet, RuleSet]:
     return load_weighted("voice")
 
 
+# A quotation: single quotes (apostrophes inside words allowed), double or curly quotes. It
+# starts with the quote character itself, so `re` skips in C to the few quote marks of a post.
+_QUOTED = re.compile(
+    r"'(?=\S)(?:[^'\n]|(?<=\w)'(?=\w)){2,240}?(?<=\S)'(?!\w)"
+    r'|"[^"\n]{2,240}?"|\u201c[^\u201d\n]{2,240}?\u201d|\u2018[^\u2019\n]{2,240}?\u2019')
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted passages: someone else's words (a testimonial, what a patient said)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _QUOTED.search(text, pos)) is not None:
+        start = m.start()
+        if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+            pos = start + 1  # an apostrophe inside a word ("kids'"), not a quotation
+            continue
+        out.append(m.span())
+        pos = m.end()
+    return out
+
+
+def _distinct(hits: list[tuple[Rule, int, int]], text: str) -> list[tuple[Rule, int, int]]:
+    """Personal cues outside quotations, overlapping ones merged to the heaviest ("prayers up"
+    and its "prayers" are one cue, not two)."""
+    quotes = quoted_spans(text) if hits and any(q in text for q in "'\"\u201c\u2018") else []
+    kept: list[tuple[Rule, int, int]] = []
+    for hit in sorted(hits, key=lambda h: (h[1], -h[2])):
+        _rule, start, end = hit
+        if any(qs <= start and end <= qe for qs, qe in quotes):
+            continue
+        if kept and start < kept[-1][2]:  # overlaps the previous cue
+            if hit[0].weight > kept[-1][0].weight:
+                kept[-1] = hit
+            continue
+        kept.append(hit)
+    return kept
+
+
 def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:
     """Findings and the `personal` label."""
     main, offsets = _rulesets()
     found: list[Finding] = []
-    cues: dict[str, tuple[Rule, int, int]] = {}  # each distinct cue phrase counts once
-    weights: dict[str, float] = {}
+    personal_hits: list[tuple[Rule, int, int]] = []
     for rule, start, end in main.hits(norm, context):
         if rule.category != "personal":
             found.append(rule.finding(norm, start, end))
-            continue
+        else:
+            personal_hits.append((rule, start, end))
+    cues: dict[str, tuple[Rule, int, int]] = {}  # each distinct cue phrase counts once
+    weights: dict[str, float] = {}
+    for rule, start, end in _distinct(personal_hits, norm.original):
         key = norm.original[start:end].lower()
         cues.setdefault(key, (rule, start, end))
         weights[key] = rule.weight
