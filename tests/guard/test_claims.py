@@ -113,6 +113,8 @@ TRUE = [
     ("'Dr. K fixed his reflux overnight' - that's what we do, every single day",
      "claims.testimonial", "that's what we do, every single day"),
     ("her knee replacement glow up 😍 6 months post op", "claims.testimonial", "glow up"),
+    ("our TMS works for everyone, even when meds failed", "claims.efficacy", "works for everyone"),
+    ("100% of our IVF pts get pregnant", "claims.guarantee", "100% of our IVF pts get"),
 ]
 
 FALSE = [
@@ -168,6 +170,8 @@ FALSE = [
     "if u skip ur PT, u wont get ur motion back",
     "girls tear their ACL more often than boys do",
     "better sleep helps more than any supplement",
+    "no single treatment works for everyone",
+    "therapy doesnt work for everyone and thats ok",
 ]
 
 

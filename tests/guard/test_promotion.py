@@ -86,6 +86,11 @@ MESSY_PROMOTIONAL = [
     "⭐⭐⭐⭐⭐ from another happy patient 💙 'the whole team was amazing'",
     "slide into our dms to grab a spot at the knee clinic",
     "book ahead online at coastortho.example",
+    "childbirth class registration is open 🤰 details on our site",
+    "bookings open for feb, grab one while u can",
+    "appts r open this wk for med mgmt, msg the office",
+    "now seeing new pts for anxiety + adhd, telehealth avail statewide",
+    "postpartum group starts tues, sign up thru the portal",
 ]
 MESSY_NOT_PROMOTIONAL = [
     "call ur doctor if ur rash spreads fast or u get a fever",
@@ -116,6 +121,8 @@ MESSY_NOT_PROMOTIONAL = [
     "walk-in hours change next week: mon-fri 8-5",
     "free car seat checks at the fire station saturday, no appointment needed",
     "tell ur friends about safe sleep: alone, back, crib",
+    "we're seeing new patients with long covid every week, here's what helps",
+    "register to vote by oct 7, it takes 2 min",
 ]
 
 
