@@ -172,6 +172,10 @@ FALSE = [
     "better sleep helps more than any supplement",
     "no single treatment works for everyone",
     "therapy doesnt work for everyone and thats ok",
+    "the only real solution to the staffing crisis is paying nurses more",
+    "no one can match my toddler's energy at 6am",
+    "labor goes faster than anyone tells u sometimes, have a plan",
+    "⭐⭐⭐⭐ for this new podcast on perinatal mental health",
 ]
 
 

@@ -123,6 +123,9 @@ MESSY_NOT_PROMOTIONAL = [
     "tell ur friends about safe sleep: alone, back, crib",
     "we're seeing new patients with long covid every week, here's what helps",
     "register to vote by oct 7, it takes 2 min",
+    "my DMs are open for med students w/ questions about applying to OB",
+    "⭐⭐⭐⭐ for this new podcast on perinatal mental health",
+    "we hear this all the time: 'i should handle this on my own'. u dont have to",
 ]
 
 
@@ -184,7 +187,7 @@ def test_new_cue_families_point_at_their_phrase(text: str, rule: str, excerpt: s
     [
         ("book at coastortho.example/book", "promotion.booking", "book"),
         ("dm me 'ACL' for the return-to-run pdf", "promotion.booking", "dm me 'ACL' for"),
-        ("rsvp in our dms!", "promotion.booking", "in our dms"),
+        ("rsvp in our dms!", "promotion.contact", "in our dms"),
         ("same day sports injury appts", "promotion.availability", "same day sports injury appts"),
         ("free backpacks for every kiddo", "promotion.offer", "free backpacks"),
         ("★★★★★ 'so kind' #happypatients", "promotion.showcase", "★★★★★"),
