@@ -80,6 +80,41 @@ TRUE = [
     ("no side effects whatsoever w/ our natural hormone pellets", "claims.absolute_safety",
      "no side effects"),
     ("melt belly fat w/o surgery in 3 sessions", "claims.efficacy", "melt belly fat"),
+    # exclusivity, "100% natural", results for everyone, comparisons with a gap before "than",
+    # vivid promised outcomes, testimonials presented as typical
+    ("our shockwave program is the only proven fix for heel pain", "claims.superlative",
+     "the only proven fix"),
+    ("allergy shots = the ONLY real cure for hay fever", "claims.superlative",
+     "the ONLY real cure"),
+    ("nothing else on the market even comes close to our orthotics", "claims.superlative",
+     "nothing else on the market even comes close"),
+    ("no other treatment works like ours for frozen shoulder", "claims.superlative",
+     "no other treatment works like ours"),
+    ("100% natural relief, no pills no needles 🌿", "claims.absolute_safety", "100% natural"),
+    ("we get kids back on the field sooner than anyone else in the valley",
+     "claims.comparative", "sooner than anyone"),
+    ("scope pts hurt less than at any other clinic in the county", "claims.comparative",
+     "less than at any other clinic"),
+    ("our laser clears toenail fungus every single time", "claims.efficacy",
+     "clears toenail fungus every single time"),
+    ("this brace works. every. time.", "claims.efficacy", "works. every. time"),
+    ("weve never had a single re-tear after our cuff repairs", "claims.efficacy",
+     "weve never had a single re-tear"),
+    ("zero ankle sprains since we started my team on this warmup", "claims.efficacy",
+     "zero ankle sprains since we"),
+    ("my runners all come back faster than before the stress fx", "claims.efficacy",
+     "back faster than before"),
+    ("6 wks of plyo and ur knees become bulletproof", "claims.efficacy", "become bulletproof"),
+    ("injury-proof ur shoulders at our pitching clinic", "claims.efficacy", "injury-proof"),
+    ("follow my mobility plan and you'll never need a hip replacement", "claims.efficacy",
+     "follow my mobility plan and you'll never need"),
+    ("★★★★★ 'my back pain is GONE' — we hear this all the time!", "claims.testimonial",
+     "we hear this all the time"),
+    ("'Dr. K fixed his reflux overnight' - that's what we do, every single day",
+     "claims.testimonial", "that's what we do, every single day"),
+    ("her knee replacement glow up 😍 6 months post op", "claims.testimonial", "glow up"),
+    ("our TMS works for everyone, even when meds failed", "claims.efficacy", "works for everyone"),
+    ("100% of our IVF pts get pregnant", "claims.guarantee", "100% of our IVF pts get"),
 ]
 
 FALSE = [
@@ -118,6 +153,29 @@ FALSE = [
     "there's no guarantee a cold sore won't return",
     "risks include bruising and swelling, we'll go over them",
     "the safest place for baby to sleep is on their back in a crib",
+    # look-alikes of the families above
+    "my post-residency glow up: 8 hrs of sleep and a water bottle",
+    "@sam_runs ur marathon glow up is unreal, so proud of u",
+    "the hpv vaccine is the only vaccine that prevents several cancers",
+    "the only way to know for sure is an xray",
+    "there's no single fix for back pain, and anyone selling one is lying",
+    "kids bounce back faster than anyone expects after a buckle fracture",
+    "teens sleep more on weekends than any other time, but it doesnt make up for the week",
+    "wear ur helmet every time u ride. every. single. time.",
+    "two identifiers every single time, no exceptions",
+    "we had zero complaints about parking since we moved",
+    "some athletes come back stronger than before after ACL surgery, many dont",
+    "no warmup can make u injury-proof, but it can cut the risk",
+    "we hear this question every day: does teething cause fever? not really",
+    "if u skip ur PT, u wont get ur motion back",
+    "girls tear their ACL more often than boys do",
+    "better sleep helps more than any supplement",
+    "no single treatment works for everyone",
+    "therapy doesnt work for everyone and thats ok",
+    "the only real solution to the staffing crisis is paying nurses more",
+    "no one can match my toddler's energy at 6am",
+    "labor goes faster than anyone tells u sometimes, have a plan",
+    "⭐⭐⭐⭐ for this new podcast on perinatal mental health",
 ]
 
 
@@ -171,6 +229,17 @@ def test_sponsored_post_needs_a_disclosure() -> None:
     text = "Thanks to GlowCo for sending these serums! Use my code DRJEN for 15% off"
     assert any(f.rule == "claims.undisclosed_sponsor" for f in _flagged(text))
     assert not any(f.rule == "claims.undisclosed_sponsor" for f in _flagged("#ad " + text))
+
+
+def test_glow_up_in_a_reply_is_praise_not_a_testimonial() -> None:
+    text = "omg ur shoulder rehab glow up 😭 keep it up"
+    assert not _flagged(text, Context(kind="reply", account="practice"))
+    assert _flagged("6 month shoulder rehab glow up 😭 book ur eval", PRACTICE)
+
+
+def test_typical_result_wording_needs_praise_nearby() -> None:
+    assert not _flagged("our nurses hear this every day: is a fever of 101 dangerous?")
+    assert _flagged("'best doc ever, thank u!!' - we hear this every day 💙")
 
 
 def test_claims_apply_on_personal_accounts_too() -> None:

@@ -73,6 +73,24 @@ MESSY_PROMOTIONAL = [
     "kids eye exams are covered by most plans, schedule b4 school!",
     "Before/after of her rosacea after 3 IPL sessions 😍 results like these are typical!",
     "this cream will completely erase ur wrinkles in 2 wks",
+    # txt-speak shapes: keyword lead magnets, links after a domain, walk-in days, speed of access,
+    # event freebies, reposted ratings
+    "comment 'RUN' below and ill send u my 5k training plan",
+    'msg us "HIPS" for our hip mobility guide 📩',
+    "twisted an ankle? get seen today. coastortho.example/book",
+    "skip the urgent care wait ⏱️ same day sprain appts → harborortho.example/appointments",
+    "walk-ins ok saturdays for sports physicals, $30 cash",
+    "walk-in mornings all summer for camp forms!!",
+    "health fair sat!! free t-shirts + raffle prizes for the kids, bring the whole family",
+    "open house next thurs: giveaways, snacks, meet our PTs. tell ur friends!!",
+    "⭐⭐⭐⭐⭐ from another happy patient 💙 'the whole team was amazing'",
+    "slide into our dms to grab a spot at the knee clinic",
+    "book ahead online at coastortho.example",
+    "childbirth class registration is open 🤰 details on our site",
+    "bookings open for feb, grab one while u can",
+    "appts r open this wk for med mgmt, msg the office",
+    "now seeing new pts for anxiety + adhd, telehealth avail statewide",
+    "postpartum group starts tues, sign up thru the portal",
 ]
 MESSY_NOT_PROMOTIONAL = [
     "call ur doctor if ur rash spreads fast or u get a fever",
@@ -95,6 +113,19 @@ MESSY_NOT_PROMOTIONAL = [
     "wash hands before and after meals, esp w/ little kids",
     "Our lab results portal is down until noon, sorry!",
     "camping this summer? pack bug spray w/ deet and check for ticks after",
+    "half my group chat is in my DMs about the game lol go outside",
+    "my DMs are full of ppl asking about creatine. heres the evidence:",
+    "if u cant bear weight, get seen today, dont wait it out",
+    "skip the ER for a simple cold, call ur pediatrician's nurse line",
+    "the walk-in clinic on 5th is fine for a UTI, save the ER for emergencies",
+    "walk-in hours change next week: mon-fri 8-5",
+    "free car seat checks at the fire station saturday, no appointment needed",
+    "tell ur friends about safe sleep: alone, back, crib",
+    "we're seeing new patients with long covid every week, here's what helps",
+    "register to vote by oct 7, it takes 2 min",
+    "my DMs are open for med students w/ questions about applying to OB",
+    "⭐⭐⭐⭐ for this new podcast on perinatal mental health",
+    "we hear this all the time: 'i should handle this on my own'. u dont have to",
 ]
 
 
@@ -149,6 +180,27 @@ def test_new_cue_families_point_at_their_phrase(text: str, rule: str, excerpt: s
     findings, promotional = check_promotion(normalize(text), POST)
     assert promotional
     assert excerpt in [text[f.start:f.end] for f in findings if f.rule == rule]
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "excerpt"),
+    [
+        ("book at coastortho.example/book", "promotion.booking", "book"),
+        ("dm me 'ACL' for the return-to-run pdf", "promotion.booking", "dm me 'ACL' for"),
+        ("rsvp in our dms!", "promotion.contact", "in our dms"),
+        ("same day sports injury appts", "promotion.availability", "same day sports injury appts"),
+        ("free backpacks for every kiddo", "promotion.offer", "free backpacks"),
+        ("★★★★★ 'so kind' #happypatients", "promotion.showcase", "★★★★★"),
+    ],
+)
+def test_txt_speak_cues_point_at_their_phrase(text: str, rule: str, excerpt: str) -> None:
+    findings, _ = check_promotion(normalize(text), POST)
+    assert excerpt in [text[f.start:f.end] for f in findings if f.rule == rule]
+
+
+def test_star_ratings_sell_only_for_the_practice() -> None:
+    text = "⭐⭐⭐⭐⭐ would recommend this audiobook on sleep science"
+    assert check_promotion(normalize(text), Context(kind="post", account="personal"))[1] is False
 
 
 def test_showcasing_needs_results_talk_not_look_alikes() -> None:
