@@ -95,7 +95,8 @@ def _lists(reply: bool) -> dict[str, list[str]]:
     # for the trie, and as a regex it costs more than the rest of the reply check: its two
     # halves and the nouns are matched as cue lists and joined in _frames.
     lists: dict[str, list[str]] = {"relationship": [], "relationship_safe":
-                                   list(d["relationship_safe"]), "care_noun": list(d["care_nouns"])}
+                                   list(d["relationship_safe"]), "care_noun": list(d["care_nouns"]),
+                                   "relationship_firm": list(d["relationship_firm"])}
     for i, frame in enumerate(_noun_frames()):
         lead, tail = frame
         lists[f"lead{i}"] = [lead]
@@ -264,6 +265,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     if reply:
         safe = cues.get("relationship_safe", [])
         relation = [s for s in cues.get("relationship", []) if not _near(s, safe, 25)]
+        relation += cues.get("relationship_firm", [])
 
     findings: list[Finding] = []
     patient_names: list[tuple[int, int]] = []
