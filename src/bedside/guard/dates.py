@@ -37,6 +37,11 @@ def _grouped(entries: list[str]) -> str:
     return "|".join([f"{c}(?:{'|'.join(v)})" for c, v in groups.items()] + rest)
 
 
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+# Ages over 89 in words: "ninety", "ninety-four", "a hundred and two".
+_WORDS_AGE = rf"(?:ninety|one hundred|a hundred|hundred)(?:[- ](?:and[- ])?{_UNITS})?"
+
+
 @cache
 def _patterns() -> tuple[
     regex.Pattern[str], re.Pattern[str], re.Pattern[str], regex.Pattern[str], regex.Pattern[str]
@@ -111,8 +116,11 @@ def _patterns() -> tuple[
         r"(?<![\w.])(?:(?P<n>9\d|1[01]\d)(?:[- ]?(?:years?|yrs?|y)[- ]?(?:old|o\b)|[- ]?y/?o\b|"
         r"[- ]?(?:yo|y\.o\.)\b|(?-i:[MF])\b|(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b)"
         r"|(?:aged?|age of|turned|turning|turns)\s+(?P<n>9\d|1[01]\d)(?![\d.])"
-        r"|(?P<w>(?:ninety|one hundred|a hundred|hundred)(?:[- ](?:and[- ])?(?:one|two|three|four|"
-        r"five|six|seven|eight|nine))?)[- ](?:years?[- ]old|yrs?[- ]old)"
+        rf"|(?P<w>{_WORDS_AGE})[- ]?(?:(?:years?|yrs?)[- ](?:old|young)|y/o\b|yo\b|y\.o\.)"
+        # spelled out and standing alone ("mrs h (NINETY THREE!!)", ". ninety-four."): an age
+        rf"|(?P<w>ninety[- ]{_UNITS})(?=\s*(?:[!?.,;:)]|$))"
+        rf"|(?:aged?|age of|turned|turning|turns)\s+(?P<w>{_WORDS_AGE})\b(?!\s+(?:percent|"
+        r"minutes|mins|seconds|days|dollars|miles|pounds|lbs|degrees|points|times)\b)"
         r"|(?P<w>ninety|hundred)(?:-?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
         r"ninth)|th)\s+(?:birthday|bday|b-day)\b)",
         regex.IGNORECASE,

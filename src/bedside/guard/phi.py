@@ -37,14 +37,14 @@ _ROLE_MAILBOX = regex.compile(
     r"frontdesk|reception|careers|jobs|privacy|feedback|noreply|no-reply)@", regex.I)
 _CLINICIAN = regex.compile(
     r"(?:\b(?:dr|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
-    r"phd|mph|lpn|cnm|crna|facp|faafp)\b)", regex.I)
+    r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
 # A facility word, then the capitalised words before it make its name ("Springfield Memorial").
 _FACILITY_WORD = re.compile(
     r"\b(?:Hospital|Medical Cent(?:er|re)|Memorial|Regional|General|Infirmary|Hospice|Nursing Home|"
-    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Middle School|High School|High|Academy|"
-    r"University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|Shelter|"
-    r"Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
-    r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b")
+    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Elem|Middle School|High School|High|"
+    r"Academy|University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|"
+    r"Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
+    r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b|[A-Z][a-z]+ Children'?s\b(?! [A-Z])")
 _NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
 _TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
 # Lower-case writing: "a lady from millbrook". The word after "from" in a description of a person
@@ -70,7 +70,14 @@ _NOT_PLACE = frozenset({
     "class", "college", "camp", "daycare", "practice", "clinic", "office", "hospital", "er",
     "urgent", "nursing", "jail", "prison", "abroad", "overseas", "state", "country", "city",
     "gym", "store", "bar", "party", "neighborhood", "area", "suburbs", "team", "league", "band",
-    "internet", "online", "news", "same", "nearby"})
+    "internet", "online", "news", "same", "nearby",
+    # ages, not places: "kids from newborn up to 21", "from birth to 18"
+    "newborn", "newborns", "birth", "infancy", "age", "ages", "toddlers", "babies", "preschool",
+    "kindergarten", "teens", "adulthood", "zero", "one", "two", "three", "six", "twelve"})
+# "Bounce Zone off Hwy 101": a named place by a numbered road.
+_OFF_ROAD = re.compile(r"\b(?:[A-Z][\w'&-]*\s+){1,3}off\s+(?:(?:Hwy|Highway|Route|Rte|Rt|FM|SR|US"
+                       r"|County R(?:oa)?d|CR|I)[- ]?\d+|[Ee]xit \d+)")
+_HINTS[_OFF_ROAD] = re.compile(" off ")
 _NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
                            "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
                            "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
@@ -82,7 +89,7 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
-              "photo_words", "unique_roles", "relative_dates")
+              "photo_words", "unique_roles", "relative_dates", "birth_labels")
 
 
 @cache
@@ -159,6 +166,7 @@ _SERVICE_AFTER = re.compile(
     r"resources|population|privacy|information|info|records|centered|centred|outcomes|"
     r"engagement|reviews?|feedback|volume|load|panel|line|lounge|parking|friendly|first)\b")
 _PATIENT_KINDS = ("patient_definite", "patient_indefinite")
+_GLUED_AGE = re.compile(r"(?<![\w/.])\d{1,3}(?:yo|y/o)(?![\w])")
 
 
 def cue_patterns() -> list[re.Pattern[str]]:
@@ -178,11 +186,27 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     if reply:
         raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
     identity = sk.offsets is None  # the skeleton's offsets are the original's
+    # "41yo dad": the skeleton reads the digits as letters ("aiyo"); the text layer has them, at
+    # the same offsets unless the skeleton dropped characters (rare: then this cue is skipped)
+    if "yo" in sk.text and len(norm.text.text) == len(sk.text):
+        raw.setdefault("patient_definite", []).extend(
+            m.span() for m in _GLUED_AGE.finditer(norm.text.text.lower()))
     for kind, spans in raw.items():
+        if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
+            spans = [(s, e) for s, e in spans if not (sk.text[s:s + 1].isdigit() and
+                                                     sk.text[max(0, s - 3):s] == "at ")]
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
         found[kind] = spans if identity else [sk.span(s, e) for s, e in spans]
     return found
+
+
+def _labelled_birth(e: Entity, labels: list[tuple[int, int]], text: str) -> bool:
+    """Is a date written right after "DOB" or "date of birth" ("DOB: 3/4/31")?"""
+    return e.type == "DATE" and any(
+        0 <= e.start - end <= 6 and not any(c.isalnum() for c in text[end:e.start])
+        or text[end:e.start].strip(" :#-").lower() in ("is", "of", "was")
+        for _, end in labels if end <= e.start)
 
 
 def _near(pos: tuple[int, int], spans: list[tuple[int, int]], window: int = _WINDOW) -> bool:
@@ -217,6 +241,12 @@ def _is_clinician(e: Entity, original: str) -> bool:
         ("dr ", "dr.", "doctor "))
 
 
+def _in_own_address(text: str, context: Context) -> bool:
+    """Is a name-like span a word run of the practice's own name or address (its town)?"""
+    own = " ".join((context.practice.name, *context.practice.addresses)).lower()
+    return len(text) >= 4 and re.search(rf"\b{re.escape(text.lower())}\b", own) is not None
+
+
 def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     test = _HINTS[pattern]
     return pattern.finditer(text) if test is None or test.search(text) else iter(())
@@ -239,6 +269,8 @@ def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
     for m in _finditer(_FACILITY_WORD, text) if facilities else ():
         before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         add(before.start() if before else m.start(), m.end(), False)
+    for m in _finditer(_OFF_ROAD, text) if facilities else ():
+        add(m.start(), m.end(), False)
     for m in _finditer(_TOWN, text):
         if m.group(1).split()[0] not in _NOT_TOWN:
             add(m.start(1), m.end(1), True)
@@ -272,6 +304,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     for e in entities:
         if e.type != "NAME" or e.own or is_public_name(e.text) or _is_clinician(e, norm.original):
             continue
+        if _in_own_address(e.text, context):  # "Port Agate": the practice's own town
+            continue
         if definite or indefinite or care or relation:
             patient_names.append((e.start, e.end))
             findings.append(_entity_finding(e, norm))
@@ -288,6 +322,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         street = e.type == "GEO" and any(c.isdigit() for c in e.text)
         return _near(span, indefinite) and (street or _near(span, events))
 
+    births = cues.get("birth_labels", [])
     candidates = [e for e in entities if e.type != "NAME"]
     taken = [(e.start, e.end) for e in entities]
     for start, end in cues.get("relative_dates", []):  # "last nite", "this aftn"
@@ -308,7 +343,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             if _TOLL_FREE.match(e.text) or _ROLE_MAILBOX.match(e.text):
                 continue
             findings.append(_entity_finding(e, norm))
-        elif e.type in ("DATE", "GEO") and tied(e):
+        elif e.type in ("DATE", "GEO") and (tied(e) or _labelled_birth(e, births, norm.original)):
             findings.append(_entity_finding(e, norm))
 
     for start, end in relation:
