@@ -166,6 +166,7 @@ _SERVICE_AFTER = re.compile(
     r"resources|population|privacy|information|info|records|centered|centred|outcomes|"
     r"engagement|reviews?|feedback|volume|load|panel|line|lounge|parking|friendly|first)\b")
 _PATIENT_KINDS = ("patient_definite", "patient_indefinite")
+_GLUED_HINT = re.compile(r"\dy(?:o|/o)")  # starts with a digit: `re` skips to one in C
 _GLUED_AGE = re.compile(r"(?<![\w/.])\d{1,3}(?:yo|y/o)(?![\w])")
 
 
@@ -188,9 +189,9 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     identity = sk.offsets is None  # the skeleton's offsets are the original's
     # "41yo dad": the skeleton reads the digits as letters ("aiyo"); the text layer has them, at
     # the same offsets unless the skeleton dropped characters (rare: then this cue is skipped)
-    if "yo" in sk.text and len(norm.text.text) == len(sk.text):
-        raw.setdefault("patient_definite", []).extend(
-            m.span() for m in _GLUED_AGE.finditer(norm.text.text.lower()))
+    if "yo" in sk.text and len(norm.text.text) == len(sk.text) and _GLUED_HINT.search(
+            low := norm.text.text.lower()):
+        raw.setdefault("patient_definite", []).extend(m.span() for m in _GLUED_AGE.finditer(low))
     for kind, spans in raw.items():
         if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
             spans = [(s, e) for s, e in spans if not (sk.text[s:s + 1].isdigit() and
