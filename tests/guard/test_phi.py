@@ -571,6 +571,13 @@ SHORTHAND_FLAGGED = [
      {"DATE": "todays"}),
     ("the starting qb at Gullhaven High tore his ACL sat night. no, no comment", H_POST,
      {"OTHER_ID": "the starting qb at", "GEO": "Gullhaven High"}),
+    # another hospital + a clock time + acute care pins one encounter, no patient word needed
+    ("1:15am at Northport Regional, splinted and reduced a wrist, then back to sleep", H_POST,
+     {"DATE": "1:15am", "GEO": "Northport Regional"}),
+    # OB and therapy shorthand for one person
+    ("G3P2 at 38 wks, crash section at 4:50am, everyone ok", H_POST, {"DATE": "4:50am"}),
+    ("my client cried in session this morning bc she finally felt heard", H_POST,
+     {"DATE": "this morning"}),
 ]
 
 SHORTHAND_REPLIES = [
@@ -585,6 +592,9 @@ SHORTHAND_REPLIES = [
     ("so glad lil guy is feeling better 💙", {"PATIENT_RELATIONSHIP": "lil guy is feeling better"}),
     ("happy milo's cast is off!! we'll see him next week for his x-rays",
      {"PATIENT_RELATIONSHIP": "see him next week for his x-rays"}),
+    ("such a joy delivering ur twins 💕", {"PATIENT_RELATIONSHIP": "delivering ur twins"}),
+    ("so proud of u, our sessions together meant a lot to us too",
+     {"PATIENT_RELATIONSHIP": "our sessions together"}),
 ]
 
 SHORTHAND_CLEAN = [
@@ -597,6 +607,9 @@ SHORTHAND_CLEAN = [
     ("we treat kids from newborn up to 18, plus adult sports injuries", H_PRACTICE),
     ("ninety-four percent of ACL recon patients return to jogging", H_PRACTICE),
     ("a patient's right to privacy outlasts any good story", H_PRACTICE),
+    # a talk at another hospital at a time is a meeting, not an encounter
+    ("m&m at 7am at Northport Regional: two reduced hips and one we should have scoped", H_POST),
+    ("our clients rave about the new parking lot", H_PRACTICE),
 ]
 
 

@@ -89,7 +89,8 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
-              "photo_words", "unique_roles", "relative_dates", "birth_labels")
+              "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
+              "teaching_events")
 
 
 @cache
@@ -166,8 +167,9 @@ _SERVICE_AFTER = re.compile(
     r"resources|population|privacy|information|info|records|centered|centred|outcomes|"
     r"engagement|reviews?|feedback|volume|load|panel|line|lounge|parking|friendly|first)\b")
 _PATIENT_KINDS = ("patient_definite", "patient_indefinite")
-_GLUED_HINT = re.compile(r"\dy(?:o|/o)")  # starts with a digit: `re` skips to one in C
-_GLUED_AGE = re.compile(r"(?<![\w/.])\d{1,3}(?:yo|y/o)(?![\w])")
+# "41yo dad", "G2P1 at 39 wks": one person, written with digits the skeleton reads as letters
+_GLUED_HINT = re.compile(r"\d(?:yo|y/o|p\d)")  # starts with a digit: `re` skips to one in C
+_GLUED_AGE = re.compile(r"(?<![\w/.])(?:\d{1,3}(?:yo|y/o)|g\d{1,2}p\d{1,2})(?![\w])")
 
 
 def cue_patterns() -> list[re.Pattern[str]]:
@@ -189,8 +191,7 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     identity = sk.offsets is None  # the skeleton's offsets are the original's
     # "41yo dad": the skeleton reads the digits as letters ("aiyo"); the text layer has them, at
     # the same offsets unless the skeleton dropped characters (rare: then this cue is skipped)
-    if "yo" in sk.text and len(norm.text.text) == len(sk.text) and _GLUED_HINT.search(
-            low := norm.text.text.lower()):
+    if len(norm.text.text) == len(sk.text) and _GLUED_HINT.search(low := norm.text.text.lower()):
         raw.setdefault("patient_definite", []).extend(m.span() for m in _GLUED_AGE.finditer(low))
     for kind, spans in raw.items():
         if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
@@ -317,7 +318,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     def tied(e: Entity) -> bool:
         """Is a date or place tied to a patient's care?"""
         span = (e.start, e.end)
-        if _near(span, anchors):
+        if _near(span, anchors) or _near(span, encounters, 60):
             return True
         # "a patient": a street address next to it places them; a date needs a care event too.
         street = e.type == "GEO" and any(c.isdigit() for c in e.text)
@@ -330,11 +331,20 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         if not any(s < end and start < e for s, e in taken):
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
     dates = [(e.start, e.end) for e in candidates if e.type == "DATE"]
-    if anchors or indefinite:
+    clock = [(e.start, e.end) for e in candidates if e.type == "DATE" and any(
+        c.isdigit() for c in e.text)]
+    acute = cues.get("encounter_events", [])
+    encounters: list[tuple[int, int]] = []  # another facility + a clock time + acute care
+    if anchors or indefinite or (acute and clock):
         for place, town in _places(norm, context, taken, facilities=bool(dates)):
+            span = (place.start, place.end)
+            if not town and _near(span, clock, 60) and _near(span, acute) and not _near(
+                    span, cues.get("teaching_events", []), 60):
+                encounters.append(span)
             # A facility identifies an encounter only with a time; a small town does alone.
-            if town or _near((place.start, place.end), dates, 60):
-                candidates.append(place)
+            elif not (anchors or indefinite) or not (town or _near(span, dates, 60)):
+                continue
+            candidates.append(place)
     for e in candidates:
         if e.own:
             continue
