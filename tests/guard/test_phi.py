@@ -578,6 +578,16 @@ SHORTHAND_FLAGGED = [
     ("G3P2 at 38 wks, crash section at 4:50am, everyone ok", H_POST, {"DATE": "4:50am"}),
     ("my client cried in session this morning bc she finally felt heard", H_POST,
      {"DATE": "this morning"}),
+    ("had a pt ystrday who put a screw thru his palm w/ a nail gun", H_POST,
+     {"DATE": "ystrday"}),
+    ("toddler w/ rsv last fri nite, sats in the 80s", H_POST, {"DATE": "last fri nite"}),
+    ("born 2/9/22, here for her 3 yr check", H_PRACTICE, {"DATE": "2/9/22"}),
+    ("mr j is one hundred and one and still splits his own firewood", H_POST,
+     {"AGE_OVER_89": "one hundred and one"}),
+    ("she texted me a selfie from the ski lift 3 months after her ACL recon 😭", H_POST,
+     {"PHOTO": "selfie"}),
+    ("the island's only ferry captain had his shoulder scoped today", H_POST,
+     {"OTHER_ID": "the island's only ferry captain", "DATE": "today"}),
 ]
 
 SHORTHAND_REPLIES = [
@@ -595,6 +605,9 @@ SHORTHAND_REPLIES = [
     ("such a joy delivering ur twins 💕", {"PATIENT_RELATIONSHIP": "delivering ur twins"}),
     ("so proud of u, our sessions together meant a lot to us too",
      {"PATIENT_RELATIONSHIP": "our sessions together"}),
+    ("tysm for coming in on such short notice!", {"PATIENT_RELATIONSHIP": "coming in"}),
+    ("sorry we had to bump ur slot again 😩", {"PATIENT_RELATIONSHIP": "bump ur"}),
+    ("u were the best patient this week, no joke", {"PATIENT_RELATIONSHIP": "the best patient"}),
 ]
 
 SHORTHAND_CLEAN = [
@@ -610,6 +623,11 @@ SHORTHAND_CLEAN = [
     # a talk at another hospital at a time is a meeting, not an encounter
     ("m&m at 7am at Northport Regional: two reduced hips and one we should have scoped", H_POST),
     ("our clients rave about the new parking lot", H_PRACTICE),
+    ("if ur toddler w/ a cough is wheezing tonight, head to the ER", H_PRACTICE),
+    ("my brother sent me this pic of his new boat today ⛵", H_POST),
+    ("the fee is ninety-five dollars without insurance", H_PRACTICE),
+    ("ran a 10k sunday at 51yo and my knees survived", H_POST),
+    ("I was born in 1979 and still can't fold a fitted sheet", H_POST),
 ]
 
 
@@ -636,6 +654,8 @@ def test_shorthand_no_phi(text: str, ctx: Context) -> None:
     "sorry for the wait, our inbox was flooded this week",
     "if u missed ur appt, pls call to rebook",
     "we'd love to see u for ur sports physical, book online",
+    "thanks for being such a patient crowd while the phones were down",
+    "thx for stopping by our booth at the fair!",
 ])
 def test_shorthand_safe_replies(text: str) -> None:
     assert phi(text, H_REPLY) == {}

@@ -39,6 +39,8 @@ def _grouped(entries: list[str]) -> str:
 
 _UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 # Ages over 89 in words: "ninety", "ninety-four", "a hundred and two".
+# ...unless a unit or a plural noun follows: "turned ninety minutes", "is a hundred bucks"
+_NOT_A_COUNT = r"\b(?![-\w])(?!\s+(?:[a-z]+s|percent|grand|degree|%)\b)"
 _WORDS_AGE = rf"(?:ninety|one hundred|a hundred|hundred)(?:[- ](?:and[- ])?{_UNITS})?"
 
 
@@ -119,8 +121,9 @@ def _patterns() -> tuple[
         rf"|(?P<w>{_WORDS_AGE})[- ]?(?:(?:years?|yrs?)[- ](?:old|young)|y/o\b|yo\b|y\.o\.)"
         # spelled out and standing alone ("mrs h (NINETY THREE!!)", ". ninety-four."): an age
         rf"|(?P<w>ninety[- ]{_UNITS})(?=\s*(?:[!?.,;:)]|$))"
-        rf"|(?:aged?|age of|turned|turning|turns)\s+(?P<w>{_WORDS_AGE})\b(?!\s+(?:percent|"
-        r"minutes|mins|seconds|days|dollars|miles|pounds|lbs|degrees|points|times)\b)"
+        # "ms d is one hundred and two", "who's ninety-one": a person's age after a copula
+        rf"|(?<=\b(?:is|was|who's|whos|she's|shes|he's|hes) )(?P<w>{_WORDS_AGE}){_NOT_A_COUNT}"
+        rf"|(?:aged?|age of|turned|turning|turns)\s+(?P<w>{_WORDS_AGE}){_NOT_A_COUNT}"
         r"|(?P<w>ninety|hundred)(?:-?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
         r"ninth)|th)\s+(?:birthday|bday|b-day)\b)",
         regex.IGNORECASE,

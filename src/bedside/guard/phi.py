@@ -17,6 +17,7 @@ import regex
 
 from bedside.guard import heads
 from bedside.guard.context import Context
+from bedside.guard.dates import is_year_only
 from bedside.guard.findings import Entity, Finding
 from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
@@ -90,7 +91,7 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
-              "teaching_events")
+              "teaching_events", "patient_with_care")
 
 
 @cache
@@ -195,7 +196,8 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
         raw.setdefault("patient_definite", []).extend(m.span() for m in _GLUED_AGE.finditer(low))
     for kind, spans in raw.items():
         if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
-            spans = [(s, e) for s, e in spans if not (sk.text[s:s + 1].isdigit() and
+            digits = norm.text.text if len(norm.text.text) == len(sk.text) else sk.text
+            spans = [(s, e) for s, e in spans if not (digits[s:s + 1].isdigit() and
                                                      sk.text[max(0, s - 3):s] == "at ")]
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
@@ -205,7 +207,7 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
 
 def _labelled_birth(e: Entity, labels: list[tuple[int, int]], text: str) -> bool:
     """Is a date written right after "DOB" or "date of birth" ("DOB: 3/4/31")?"""
-    return e.type == "DATE" and any(
+    return e.type == "DATE" and not is_year_only(e.text) and any(
         0 <= e.start - end <= 6 and not any(c.isalnum() for c in text[end:e.start])
         or text[end:e.start].strip(" :#-").lower() in ("is", "of", "was")
         for _, end in labels if end <= e.start)
@@ -292,6 +294,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     reply = context.kind == "reply"
     cues = _find(norm, reply)
     definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
+    if cues.get("care_context"):  # "sent me this pic" is about a patient only in a care post
+        definite = definite + cues.get("patient_with_care", [])
     indefinite = cues.get("patient_indefinite", [])  # "a patient": only next to a care event
     events = cues.get("care_events", [])
     care = cues.get("care_context", [])
