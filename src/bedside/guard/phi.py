@@ -91,7 +91,7 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
-              "teaching_events", "patient_with_care")
+              "teaching_events", "patient_with_care", "injured_who")
 
 
 @cache
@@ -169,7 +169,8 @@ _SERVICE_AFTER = re.compile(
     r"engagement|reviews?|feedback|volume|load|panel|line|lounge|parking|friendly|first)\b")
 _PATIENT_KINDS = ("patient_definite", "patient_indefinite")
 # "41yo dad", "G2P1 at 39 wks": one person, written with digits the skeleton reads as letters
-_GLUED_HINT = re.compile(r"\d(?:yo|y/o|p\d)")  # starts with a digit: `re` skips to one in C
+_GLUED_HINT = re.compile(r"\d(?:[yY](?:[oO]|/[oO])|[pP]\d)")  # digit first: `re` skips in C
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|this|one) (?:[\w'-]+ ){1,2}$")
 _GLUED_AGE = re.compile(r"(?<![\w/.])(?:\d{1,3}(?:yo|y/o)|g\d{1,2}p\d{1,2})(?![\w])")
 
 
@@ -192,8 +193,12 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     identity = sk.offsets is None  # the skeleton's offsets are the original's
     # "41yo dad": the skeleton reads the digits as letters ("aiyo"); the text layer has them, at
     # the same offsets unless the skeleton dropped characters (rare: then this cue is skipped)
-    if len(norm.text.text) == len(sk.text) and _GLUED_HINT.search(low := norm.text.text.lower()):
-        raw.setdefault("patient_definite", []).extend(m.span() for m in _GLUED_AGE.finditer(low))
+    if len(norm.text.text) == len(sk.text) and _GLUED_HINT.search(norm.text.text):
+        raw.setdefault("patient_definite", []).extend(
+            m.span() for m in _GLUED_AGE.finditer(norm.text.text.lower()))
+    for s, e in raw.pop("injured_who", []):  # "a deckhand who got his leg caught"
+        if m := _ARTICLE_BEFORE.search(sk.text, max(0, s - 40), s):
+            raw.setdefault("patient_definite", []).append((m.start(), e))
     for kind, spans in raw.items():
         if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
             digits = norm.text.text if len(norm.text.text) == len(sk.text) else sk.text
@@ -247,8 +252,14 @@ def _is_clinician(e: Entity, original: str) -> bool:
 
 def _in_own_address(text: str, context: Context) -> bool:
     """Is a name-like span a word run of the practice's own name or address (its town)?"""
-    own = " ".join((context.practice.name, *context.practice.addresses)).lower()
-    return len(text) >= 4 and re.search(rf"\b{re.escape(text.lower())}\b", own) is not None
+    return len(text) >= 4 and f" {text.lower()} " in _own_words(
+        context.practice.name, context.practice.addresses)
+
+
+@cache
+def _own_words(name: str, addresses: tuple[str, ...]) -> str:
+    """The practice's name and addresses as lower-case words between single spaces."""
+    return " " + " ".join(re.findall(r"[\w'&-]+", " ".join((name, *addresses)).lower())) + " "
 
 
 def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
