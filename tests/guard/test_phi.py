@@ -586,6 +586,8 @@ SHORTHAND_FLAGGED = [
      {"AGE_OVER_89": "one hundred and one"}),
     ("she texted me a selfie from the ski lift 3 months after her ACL recon 😭", H_POST,
      {"PHOTO": "selfie"}),
+    ("scrubbed in at 6am and my patient was my old hs chemistry teacher 😳", H_POST,
+     {"OTHER_ID": "my old hs chemistry teacher"}),
     ("the island's only ferry captain had his shoulder scoped today", H_POST,
      {"OTHER_ID": "the island's only ferry captain", "DATE": "today"}),
 ]
