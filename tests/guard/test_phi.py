@@ -520,3 +520,143 @@ def test_overlapping_cues_of_one_rule_are_one_finding() -> None:
     rel = [f for f in check(text, REPLY).findings if f.phi_type == "PATIENT_RELATIONSHIP"]
     assert len(rel) == 1
     assert rel[0].excerpt == text[rel[0].start:rel[0].end] == "glad ur acne is clearing"
+
+
+# A third practice's staff: harbor-town ortho and peds shorthand, txt-speak replies. (Written for
+# the held-out families: "pt" narratives, role nouns as patients, clinical shorthand, consent to
+# post, ages in words, DOB labels, confirmations of a no-show or a moved follow-up.)
+HARBOR = Practice(
+    name="Tidewater Bone & Joint",
+    phones=("(555) 030-7700",),
+    addresses=("88 Pier Road, Gullhaven, ME 04011",),
+    websites=("https://tidewaterbj.example",),
+    staff=("Dr. Nell Ferris", "Omar Diaz, ATC", "Kit Moreau, DPT"),
+)
+H_POST = Context(network="threads", kind="post", account="personal", practice=HARBOR)
+H_PRACTICE = Context(network="instagram", kind="post", account="practice", practice=HARBOR)
+H_REPLY = Context(network="instagram", kind="reply", account="practice", practice=HARBOR)
+
+SHORTHAND_FLAGGED = [
+    # a role noun as the patient, a named other hospital and a clock time
+    ("3am at Bayview General, reduced a hip on a lobsterman who slipped on the dock. home by 6",
+     H_POST, {"DATE": "3am", "GEO": "Bayview General"}),
+    # "pt says..." with no article is one patient; the single-holder role singles him out
+    ("pt says his knee is fine to ref saturday. buddy ur the town fire chief, everyone will know",
+     H_POST, {"OTHER_ID": "ur the town fire chief"}),
+    # a patient's home on a named street, and a txt-speak night
+    ("left a walker at a patient's house on Heron Ct last nite so she could get to the bathroom",
+     H_POST, {"GEO": "Heron Ct", "DATE": "last nite"}),
+    # a procedure on one person's body part, with a time of day
+    ("finally got to scope his shoulder this am after 2 yrs of cortisone shots", H_POST,
+     {"DATE": "this am"}),
+    # ages over 89 spelled out, standing alone or with yrs
+    ("mr b (NINETY SIX!) was up w/ a walker POD2 after his TKA", H_POST,
+     {"AGE_OVER_89": "NINETY SIX"}),
+    ("grandpa on the ortho floor is ninety-two yrs young and flirting w/ every nurse", H_POST,
+     {"AGE_OVER_89": "ninety-two yrs young"}),
+    # a DOB is a patient's date of birth whatever else the post says
+    ("referral fax says d.o.b. 11/2/58 but the pt swears hes 40 lol", H_POST,
+     {"DATE": "11/2/58"}),
+    # a health-plan number written "mbr #"
+    ("insurer lost the auth AGAIN. mbr # 55120934 for the 4th time", H_POST,
+     {"HEALTH_PLAN_ID": "55120934"}),
+    # consent to post does not remove the photo
+    ("our NICU grad is one today!! her dad said we could share so here she is in her tutu",
+     H_PRACTICE, {"PHOTO": "here she is", "DATE": "today"}),
+    ("my fave little pt sent me a pic from her first game back s/p ACL recon 😭", H_POST,
+     {"PHOTO": "pic"}),
+    # a glued age ("52yo") still says "this is one person"; "todays" is today
+    ("todays highlight: 52yo roofer off a ladder at the Pinecrest Depot off Route 9", H_POST,
+     {"DATE": "todays"}),
+    ("the starting qb at Gullhaven High tore his ACL sat night. no, no comment", H_POST,
+     {"OTHER_ID": "the starting qb at", "GEO": "Gullhaven High"}),
+    # another hospital + a clock time + acute care pins one encounter, no patient word needed
+    ("1:15am at Northport Regional, splinted and reduced a wrist, then back to sleep", H_POST,
+     {"DATE": "1:15am", "GEO": "Northport Regional"}),
+    # OB and therapy shorthand for one person
+    ("G3P2 at 38 wks, crash section at 4:50am, everyone ok", H_POST, {"DATE": "4:50am"}),
+    ("my client cried in session this morning bc she finally felt heard", H_POST,
+     {"DATE": "this morning"}),
+    ("had a pt ystrday who put a screw thru his palm w/ a nail gun", H_POST,
+     {"DATE": "ystrday"}),
+    ("toddler w/ rsv last fri nite, sats in the 80s", H_POST, {"DATE": "last fri nite"}),
+    ("born 2/9/22, here for her 3 yr check", H_PRACTICE, {"DATE": "2/9/22"}),
+    ("mr j is one hundred and one and still splits his own firewood", H_POST,
+     {"AGE_OVER_89": "one hundred and one"}),
+    ("she texted me a selfie from the ski lift 3 months after her ACL recon 😭", H_POST,
+     {"PHOTO": "selfie"}),
+    ("scrubbed in at 6am and my patient was my old hs chemistry teacher 😳", H_POST,
+     {"OTHER_ID": "my old hs chemistry teacher"}),
+    ("the island's only ferry captain had his shoulder scoped today", H_POST,
+     {"OTHER_ID": "the island's only ferry captain", "DATE": "today"}),
+]
+
+SHORTHAND_REPLIES = [
+    ("ma'am u no-showed 3 times, we had to release the slot", {"PATIENT_RELATIONSHIP": "u no"}),
+    ("so sorry abt the wait on monday, clinic was packed. ur post-op got moved to thurs",
+     {"PATIENT_RELATIONSHIP": "sorry abt the wait on monday"}),
+    ("ur f/u has been rescheduled, check ur portal msgs", {"PATIENT_RELATIONSHIP": "ur f/u"}),
+    ("told u the meniscus would settle down if u kept up w/ the rehab 😉",
+     {"PATIENT_RELATIONSHIP": "told u the meniscus"}),
+    ("thx for actually doing ur stretches!! it shows",
+     {"PATIENT_RELATIONSHIP": "doing ur stretches"}),
+    ("so glad lil guy is feeling better 💙", {"PATIENT_RELATIONSHIP": "lil guy is feeling better"}),
+    ("happy milo's cast is off!! we'll see him next week for his x-rays",
+     {"PATIENT_RELATIONSHIP": "see him next week for his x-rays"}),
+    ("such a joy delivering ur twins 💕", {"PATIENT_RELATIONSHIP": "delivering ur twins"}),
+    ("so proud of u, our sessions together meant a lot to us too",
+     {"PATIENT_RELATIONSHIP": "our sessions together"}),
+    ("tysm for coming in on such short notice!", {"PATIENT_RELATIONSHIP": "coming in"}),
+    ("sorry we had to bump ur slot again 😩", {"PATIENT_RELATIONSHIP": "bump ur"}),
+    ("u were the best patient this week, no joke", {"PATIENT_RELATIONSHIP": "the best patient"}),
+]
+
+SHORTHAND_CLEAN = [
+    # the practice's own event, date and town
+    ("free bike-safety clinic at the Gullhaven library, weds 4/9 at 5pm! Omar Diaz, ATC hosting",
+     H_PRACTICE),
+    # the author's own age, weekend and gym
+    ("deadlifted 405 at 47 yo today. my hamstrings have filed a complaint", H_POST),
+    ("grand rounds at 7am at Bayview General today: TKA vs UKA, come argue", H_PRACTICE),
+    ("we treat kids from newborn up to 18, plus adult sports injuries", H_PRACTICE),
+    ("ninety-four percent of ACL recon patients return to jogging", H_PRACTICE),
+    ("a patient's right to privacy outlasts any good story", H_PRACTICE),
+    # a talk at another hospital at a time is a meeting, not an encounter
+    ("m&m at 7am at Northport Regional: two reduced hips and one we should have scoped", H_POST),
+    ("our clients rave about the new parking lot", H_PRACTICE),
+    ("if ur toddler w/ a cough is wheezing tonight, head to the ER", H_PRACTICE),
+    ("my brother sent me this pic of his new boat today ⛵", H_POST),
+    ("the fee is ninety-five dollars without insurance", H_PRACTICE),
+    ("ran a 10k sunday at 51yo and my knees survived", H_POST),
+    ("I was born in 1979 and still can't fold a fitted sheet", H_POST),
+]
+
+
+@pytest.mark.parametrize(("text", "ctx", "expected"), SHORTHAND_FLAGGED)
+def test_shorthand_patient_identifiers(text: str, ctx: Context, expected: dict[str, str]) -> None:
+    found = phi(text, ctx)
+    for phi_type, excerpt in expected.items():
+        assert any(excerpt in got for got in found.get(phi_type, [])), (phi_type, excerpt, found)
+
+
+@pytest.mark.parametrize(("text", "expected"), SHORTHAND_REPLIES)
+def test_shorthand_replies_confirm_care(text: str, expected: dict[str, str]) -> None:
+    found = phi(text, H_REPLY)
+    for phi_type, excerpt in expected.items():
+        assert any(excerpt in got for got in found.get(phi_type, [])), (phi_type, excerpt, found)
+
+
+@pytest.mark.parametrize(("text", "ctx"), SHORTHAND_CLEAN)
+def test_shorthand_no_phi(text: str, ctx: Context) -> None:
+    assert phi(text, ctx) == {}
+
+
+@pytest.mark.parametrize("text", [
+    "sorry for the wait, our inbox was flooded this week",
+    "if u missed ur appt, pls call to rebook",
+    "we'd love to see u for ur sports physical, book online",
+    "thanks for being such a patient crowd while the phones were down",
+    "thx for stopping by our booth at the fair!",
+])
+def test_shorthand_safe_replies(text: str) -> None:
+    assert phi(text, H_REPLY) == {}

@@ -37,6 +37,13 @@ def _grouped(entries: list[str]) -> str:
     return "|".join([f"{c}(?:{'|'.join(v)})" for c, v in groups.items()] + rest)
 
 
+_UNITS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+# Ages over 89 in words: "ninety", "ninety-four", "a hundred and two".
+# ...unless a unit or a plural noun follows: "turned ninety minutes", "is a hundred bucks"
+_NOT_A_COUNT = r"\b(?![-\w])(?!\s+(?:[a-z]+s|percent|grand|degree|%)\b)"
+_WORDS_AGE = rf"(?:ninety|one hundred|a hundred|hundred)(?:[- ](?:and[- ])?{_UNITS})?"
+
+
 @cache
 def _patterns() -> tuple[
     regex.Pattern[str], re.Pattern[str], re.Pattern[str], regex.Pattern[str], regex.Pattern[str]
@@ -111,8 +118,12 @@ def _patterns() -> tuple[
         r"(?<![\w.])(?:(?P<n>9\d|1[01]\d)(?:[- ]?(?:years?|yrs?|y)[- ]?(?:old|o\b)|[- ]?y/?o\b|"
         r"[- ]?(?:yo|y\.o\.)\b|(?-i:[MF])\b|(?:st|nd|rd|th)\s+(?:birthday|bday|b-day)\b)"
         r"|(?:aged?|age of|turned|turning|turns)\s+(?P<n>9\d|1[01]\d)(?![\d.])"
-        r"|(?P<w>(?:ninety|one hundred|a hundred|hundred)(?:[- ](?:and[- ])?(?:one|two|three|four|"
-        r"five|six|seven|eight|nine))?)[- ](?:years?[- ]old|yrs?[- ]old)"
+        rf"|(?P<w>{_WORDS_AGE})[- ]?(?:(?:years?|yrs?)[- ](?:old|young)|y/o\b|yo\b|y\.o\.)"
+        # spelled out and standing alone ("mrs h (NINETY THREE!!)", ". ninety-four."): an age
+        rf"|(?P<w>ninety[- ]{_UNITS})(?=\s*(?:[!?.,;:)]|$))"
+        # "ms d is one hundred and two", "who's ninety-one": a person's age after a copula
+        rf"|(?<=\b(?:is|was|who's|whos|she's|shes|he's|hes) )(?P<w>{_WORDS_AGE}){_NOT_A_COUNT}"
+        rf"|(?:aged?|age of|turned|turning|turns)\s+(?P<w>{_WORDS_AGE}){_NOT_A_COUNT}"
         r"|(?P<w>ninety|hundred)(?:-?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
         r"ninth)|th)\s+(?:birthday|bday|b-day)\b)",
         regex.IGNORECASE,

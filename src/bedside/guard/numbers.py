@@ -71,8 +71,8 @@ _CONTEXT_IDS: tuple[tuple[str, str], ...] = (
     ("MRN", r"mrn|mr#|medical record(?:s)?(?: number| no\.?| #)?|med(?:ical)? rec|chart"
             r"|patient (?:id|number|#)|hospital (?:number|no\.?)|record(?: number| #)"
             r"|accession|encounter (?:id|number|#)|visit (?:id|number|#)"),
-    ("HEALTH_PLAN_ID", r"member(?:ship)? (?:id|#|number|no\.?)|subscriber (?:id|#|number)"
-            r"|policy|insurance (?:id|number|#|card)|medicaid(?: id| number| #)?"
+    ("HEALTH_PLAN_ID", r"(?:member(?:ship)?|mbr|mem) (?:id|#|number|no\.?)|mbr|subscriber (?:id|#"
+            r"|number)|policy|insurance (?:id|number|#|card)|medicaid(?: id| number| #)?"
             r"|medicare(?: id| number| #)?|mbi|(?:health )?plan (?:id|number|#)"
             r"|beneficiary (?:id|number|#)|group(?: id| number| #| no\.?)?|rx ?bin|pcn"),
     ("ACCOUNT", r"account|acct|a/c|bank(?: account)?|checking|savings|invoice|billing (?:id|#)"
@@ -207,10 +207,10 @@ def _vin_ok(vin: str) -> bool:
 # First words of the keywords in _CONTEXT_IDS (whole words in the flat copy, see spans.py);
 # "a/c" and "s/n" are looked up as they are written.
 _KEYWORDS = (
-    "mrn mr medical med chart patient hospital record records accession encounter visit member "
-    "membership subscriber policy insurance medicaid medicare mbi health plan beneficiary group "
-    "rx rxbin pcn account acct bank checking savings invoice billing iban swift card cc driver "
-    "drivers licence license dl dea certificate cert passport travel registration npi plate "
+    "mrn mr medical med chart patient hospital record records accession encounter visit member mbr "
+    "mem membership subscriber policy insurance medicaid medicare mbi health plan beneficiary "
+    "group rx rxbin pcn account acct bank checking savings invoice billing iban swift card cc "
+    "driver drivers licence license dl dea certificate cert passport travel registration npi plate "
     "plates licen tag vin serial sn device udi imei meid lot model"
 ).split()
 # Furthest a code's first digit lies from the start of its keyword ("medical record number:

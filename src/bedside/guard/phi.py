@@ -17,6 +17,7 @@ import regex
 
 from bedside.guard import heads
 from bedside.guard.context import Context
+from bedside.guard.dates import is_year_only
 from bedside.guard.findings import Entity, Finding
 from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
@@ -37,14 +38,14 @@ _ROLE_MAILBOX = regex.compile(
     r"frontdesk|reception|careers|jobs|privacy|feedback|noreply|no-reply)@", regex.I)
 _CLINICIAN = regex.compile(
     r"(?:\b(?:dr|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
-    r"phd|mph|lpn|cnm|crna|facp|faafp)\b)", regex.I)
+    r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
 # A facility word, then the capitalised words before it make its name ("Springfield Memorial").
 _FACILITY_WORD = re.compile(
     r"\b(?:Hospital|Medical Cent(?:er|re)|Memorial|Regional|General|Infirmary|Hospice|Nursing Home|"
-    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Middle School|High School|High|Academy|"
-    r"University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|Shelter|"
-    r"Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
-    r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b")
+    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Elem|Middle School|High School|High|"
+    r"Academy|University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|"
+    r"Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
+    r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b|[A-Z][a-z]+ Children'?s\b(?! [A-Z])")
 _NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
 _TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
 # Lower-case writing: "a lady from millbrook". The word after "from" in a description of a person
@@ -70,7 +71,14 @@ _NOT_PLACE = frozenset({
     "class", "college", "camp", "daycare", "practice", "clinic", "office", "hospital", "er",
     "urgent", "nursing", "jail", "prison", "abroad", "overseas", "state", "country", "city",
     "gym", "store", "bar", "party", "neighborhood", "area", "suburbs", "team", "league", "band",
-    "internet", "online", "news", "same", "nearby"})
+    "internet", "online", "news", "same", "nearby",
+    # ages, not places: "kids from newborn up to 21", "from birth to 18"
+    "newborn", "newborns", "birth", "infancy", "age", "ages", "toddlers", "babies", "preschool",
+    "kindergarten", "teens", "adulthood", "zero", "one", "two", "three", "six", "twelve"})
+# "Bounce Zone off Hwy 101": a named place by a numbered road.
+_OFF_ROAD = re.compile(r"\b(?:[A-Z][\w'&-]*\s+){1,3}off\s+(?:(?:Hwy|Highway|Route|Rte|Rt|FM|SR|US"
+                       r"|County R(?:oa)?d|CR|I)[- ]?\d+|[Ee]xit \d+)")
+_HINTS[_OFF_ROAD] = re.compile(" off ")
 _NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
                            "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
                            "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
@@ -82,7 +90,8 @@ _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "Th
 
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
-              "photo_words", "unique_roles", "relative_dates")
+              "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
+              "teaching_events", "patient_with_care", "injured_who")
 
 
 @cache
@@ -95,7 +104,8 @@ def _lists(reply: bool) -> dict[str, list[str]]:
     # for the trie, and as a regex it costs more than the rest of the reply check: its two
     # halves and the nouns are matched as cue lists and joined in _frames.
     lists: dict[str, list[str]] = {"relationship": [], "relationship_safe":
-                                   list(d["relationship_safe"]), "care_noun": list(d["care_nouns"])}
+                                   list(d["relationship_safe"]), "care_noun": list(d["care_nouns"]),
+                                   "relationship_firm": list(d["relationship_firm"])}
     for i, frame in enumerate(_noun_frames()):
         lead, tail = frame
         lists[f"lead{i}"] = [lead]
@@ -158,6 +168,10 @@ _SERVICE_AFTER = re.compile(
     r"resources|population|privacy|information|info|records|centered|centred|outcomes|"
     r"engagement|reviews?|feedback|volume|load|panel|line|lounge|parking|friendly|first)\b")
 _PATIENT_KINDS = ("patient_definite", "patient_indefinite")
+# "41yo dad", "G2P1 at 39 wks": one person, written with digits the skeleton reads as letters
+_GLUED_HINT = re.compile(r"\d(?:[yY](?:[oO]|/[oO])|[pP]\d)")  # digit first: `re` skips in C
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|this|one) (?:[\w'-]+ ){1,2}$")
+_GLUED_AGE = re.compile(r"(?<![\w/.])(?:\d{1,3}(?:yo|y/o)|g\d{1,2}p\d{1,2})(?![\w])")
 
 
 def cue_patterns() -> list[re.Pattern[str]]:
@@ -177,11 +191,31 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
     if reply:
         raw["relationship"] = raw.get("relationship", []) + _frames(sk.text, raw)
     identity = sk.offsets is None  # the skeleton's offsets are the original's
+    # "41yo dad": the skeleton reads the digits as letters ("aiyo"); the text layer has them, at
+    # the same offsets unless the skeleton dropped characters (rare: then this cue is skipped)
+    if len(norm.text.text) == len(sk.text) and _GLUED_HINT.search(norm.text.text):
+        raw.setdefault("patient_definite", []).extend(
+            m.span() for m in _GLUED_AGE.finditer(norm.text.text.lower()))
+    for s, e in raw.pop("injured_who", []):  # "a deckhand who got his leg caught"
+        if m := _ARTICLE_BEFORE.search(sk.text, max(0, s - 40), s):
+            raw.setdefault("patient_definite", []).append((m.start(), e))
     for kind, spans in raw.items():
+        if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
+            digits = norm.text.text if len(norm.text.text) == len(sk.text) else sk.text
+            spans = [(s, e) for s, e in spans if not (digits[s:s + 1].isdigit() and
+                                                     sk.text[max(0, s - 3):s] == "at ")]
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
         found[kind] = spans if identity else [sk.span(s, e) for s, e in spans]
     return found
+
+
+def _labelled_birth(e: Entity, labels: list[tuple[int, int]], text: str) -> bool:
+    """Is a date written right after "DOB" or "date of birth" ("DOB: 3/4/31")?"""
+    return e.type == "DATE" and not is_year_only(e.text) and any(
+        0 <= e.start - end <= 6 and not any(c.isalnum() for c in text[end:e.start])
+        or text[end:e.start].strip(" :#-").lower() in ("is", "of", "was")
+        for _, end in labels if end <= e.start)
 
 
 def _near(pos: tuple[int, int], spans: list[tuple[int, int]], window: int = _WINDOW) -> bool:
@@ -216,6 +250,18 @@ def _is_clinician(e: Entity, original: str) -> bool:
         ("dr ", "dr.", "doctor "))
 
 
+def _in_own_address(text: str, context: Context) -> bool:
+    """Is a name-like span a word run of the practice's own name or address (its town)?"""
+    return len(text) >= 4 and f" {text.lower()} " in _own_words(
+        context.practice.name, context.practice.addresses)
+
+
+@cache
+def _own_words(name: str, addresses: tuple[str, ...]) -> str:
+    """The practice's name and addresses as lower-case words between single spaces."""
+    return " " + " ".join(re.findall(r"[\w'&-]+", " ".join((name, *addresses)).lower())) + " "
+
+
 def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     test = _HINTS[pattern]
     return pattern.finditer(text) if test is None or test.search(text) else iter(())
@@ -238,6 +284,8 @@ def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
     for m in _finditer(_FACILITY_WORD, text) if facilities else ():
         before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         add(before.start() if before else m.start(), m.end(), False)
+    for m in _finditer(_OFF_ROAD, text) if facilities else ():
+        add(m.start(), m.end(), False)
     for m in _finditer(_TOWN, text):
         if m.group(1).split()[0] not in _NOT_TOWN:
             add(m.start(1), m.end(1), True)
@@ -257,6 +305,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     reply = context.kind == "reply"
     cues = _find(norm, reply)
     definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
+    if cues.get("care_context"):  # "sent me this pic" is about a patient only in a care post
+        definite = definite + cues.get("patient_with_care", [])
     indefinite = cues.get("patient_indefinite", [])  # "a patient": only next to a care event
     events = cues.get("care_events", [])
     care = cues.get("care_context", [])
@@ -264,11 +314,14 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     if reply:
         safe = cues.get("relationship_safe", [])
         relation = [s for s in cues.get("relationship", []) if not _near(s, safe, 25)]
+        relation += cues.get("relationship_firm", [])
 
     findings: list[Finding] = []
     patient_names: list[tuple[int, int]] = []
     for e in entities:
         if e.type != "NAME" or e.own or is_public_name(e.text) or _is_clinician(e, norm.original):
+            continue
+        if _in_own_address(e.text, context):  # "Port Agate": the practice's own town
             continue
         if definite or indefinite or care or relation:
             patient_names.append((e.start, e.end))
@@ -280,23 +333,33 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     def tied(e: Entity) -> bool:
         """Is a date or place tied to a patient's care?"""
         span = (e.start, e.end)
-        if _near(span, anchors):
+        if _near(span, anchors) or _near(span, encounters, 60):
             return True
         # "a patient": a street address next to it places them; a date needs a care event too.
         street = e.type == "GEO" and any(c.isdigit() for c in e.text)
         return _near(span, indefinite) and (street or _near(span, events))
 
+    births = cues.get("birth_labels", [])
     candidates = [e for e in entities if e.type != "NAME"]
     taken = [(e.start, e.end) for e in entities]
     for start, end in cues.get("relative_dates", []):  # "last nite", "this aftn"
         if not any(s < end and start < e for s, e in taken):
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
     dates = [(e.start, e.end) for e in candidates if e.type == "DATE"]
-    if anchors or indefinite:
+    clock = [(e.start, e.end) for e in candidates if e.type == "DATE" and any(
+        c.isdigit() for c in e.text)]
+    acute = cues.get("encounter_events", [])
+    encounters: list[tuple[int, int]] = []  # another facility + a clock time + acute care
+    if anchors or indefinite or (acute and clock):
         for place, town in _places(norm, context, taken, facilities=bool(dates)):
+            span = (place.start, place.end)
+            if not town and _near(span, clock, 60) and _near(span, acute) and not _near(
+                    span, cues.get("teaching_events", []), 60):
+                encounters.append(span)
             # A facility identifies an encounter only with a time; a small town does alone.
-            if town or _near((place.start, place.end), dates, 60):
-                candidates.append(place)
+            elif not (anchors or indefinite) or not (town or _near(span, dates, 60)):
+                continue
+            candidates.append(place)
     for e in candidates:
         if e.own:
             continue
@@ -306,7 +369,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             if _TOLL_FREE.match(e.text) or _ROLE_MAILBOX.match(e.text):
                 continue
             findings.append(_entity_finding(e, norm))
-        elif e.type in ("DATE", "GEO") and tied(e):
+        elif e.type in ("DATE", "GEO") and (tied(e) or _labelled_birth(e, births, norm.original)):
             findings.append(_entity_finding(e, norm))
 
     for start, end in relation:
