@@ -190,6 +190,7 @@ def _after_space() -> frozenset[bytes]:
 _FRACTION_DENOMINATORS = frozenset({2, 3, 4, 8, 10, 16})
 _SLASH = regex.compile(r"^(\d{1,2})/(\d{1,2})$")
 _IDIOMS = frozenset({"24/7", "9/11", "50/50"})
+_RATED = ("would", "recommend", "stars", "rating", "do recommend", "\u2b50")
 _LONE_WEAK = regex.compile(
     r"^(?:sun|sat|wed|weds|mon|tue|tues|thu|thur|thurs|fri|mar|may|jan|dec|tmr|noon|midnight|(?:[01]?\d|2[0-3]):[0-5]\d)$",
     regex.IGNORECASE,
@@ -221,6 +222,8 @@ def _keep(text: str, start: int, end: int) -> bool:
         a, b = int(m.group(1)), int(m.group(2))
         if s in _IDIOMS or (a < b and b in _FRACTION_DENOMINATORS):
             return False
+        if b == 10 and a <= 10 and text[end:end + 12].lstrip(" !").lower().startswith(_RATED):
+            return False  # "10/10 would go again": a rating
     if ("a" <= s[:1] <= "z" and _MONTH_ONLY.match(s) and s.rstrip(".").lower() in _months()
             and not s[0].isupper()):
         return False  # "in may", "by march": a month alone must be capitalised

@@ -361,3 +361,16 @@ def run_rules(rules: tuple[Rule, ...], norm: Normalized, context: Context) -> li
         if rule.applies(context):
             found.extend(rule.finding(norm, s, e) for s, e in rule.matches(norm))
     return found
+
+
+def outermost(hits: list[tuple[Rule, int, int]]) -> list[tuple[Rule, int, int]]:
+    """Hits in text order with overlapping ones merged to the heaviest: a cue phrase inside a
+    longer one ("call us" in "call us to set up") is the same cue, not a second one."""
+    kept: list[tuple[Rule, int, int]] = []
+    for hit in sorted(hits, key=lambda h: (h[1], -h[2])):
+        if kept and hit[1] < kept[-1][2]:
+            if hit[0].weight > kept[-1][0].weight:
+                kept[-1] = hit
+            continue
+        kept.append(hit)
+    return kept

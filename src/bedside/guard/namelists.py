@@ -47,6 +47,19 @@ box terrace close crossroad crossroads crossing union prairie turnpike gateway b
 loop forge forges point pass cove coves trafficway expressway freeway junction route vej gate
 gata katu utca tér strasse straße gasse weg laan straat
 """.split())
+# Facility nouns that make a place of the name before them even in lower case ("the Mary Vinson
+# library", "Joe Smith park"); PLACE_SUFFIXES needs a capital, as many of its words are common.
+LOWER_FACILITIES = frozenset("""
+library elementary hospital clinic park stadium memorial academy church chapel cathedral arena
+mall airport bridge museum
+""".split())
+# A US state written alone is the place ("the Georgia chapter", "back in Virginia"), not a person.
+US_STATES = frozenset("""
+alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
+idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
+tennessee texas utah vermont virginia washington wisconsin wyoming
+""".split())
 # Months, weekdays, holidays and similar calendar words are never names in this sense.
 CALENDAR = frozenset("""
 january february march april may june july august september october november december jan feb

@@ -24,11 +24,13 @@ from bedside.guard.context import Practice
 from bedside.guard.findings import Entity
 from bedside.guard.namelists import (
     CALENDAR,
+    LOWER_FACILITIES,
     PARTICLES,
     PLACE_PREFIXES,
     PLACE_STARTS,
     PLACE_SUFFIXES,
     TITLES,
+    US_STATES,
     address_words,
     fold,
     is_public,
@@ -224,6 +226,8 @@ class _Finder:
         text = self.text
         if a is not b and a.key in PLACE_STARTS and a.cap:
             return True  # "Port Agate", "Lake Travis", "San Marcos": a run that starts as a place
+        if a is b and a.key in US_STATES:
+            return True
         if _PREFIX_HINT.search(text, max(0, a.start - 11), a.start):
             p = self.doc.prev(a)
             if p is not None and p.cap and p.key in PLACE_PREFIXES and (
@@ -232,6 +236,9 @@ class _Finder:
         if joined:
             nxt = self.doc.joined(b, True)
             if nxt is not None and nxt.cap and nxt.key in PLACE_SUFFIXES:
+                return True
+            low = nxt or self.doc.joined(b)
+            if low is not None and low.key in LOWER_FACILITIES:
                 return True
         lo = max(0, a.start - 24)
         if _DIGIT.search(text, lo, a.start) and _NUM_BEFORE.search(text, lo, a.start):

@@ -262,6 +262,16 @@ def _own_words(name: str, addresses: tuple[str, ...]) -> str:
     return " " + " ".join(re.findall(r"[\w'&-]+", " ".join((name, *addresses)).lower())) + " "
 
 
+@cache
+def _personal_pages() -> re.Pattern[str]:
+    """Sites whose pages belong to one person (data/phi.toml personal_pages)."""
+    return re.compile("|".join(load_data("phi")["personal_pages"]), re.I)
+
+
+def _personal_page(url: str) -> bool:
+    return _personal_pages().search(url) is not None
+
+
 def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     test = _HINTS[pattern]
     return pattern.finditer(text) if test is None or test.search(text) else iter(())
@@ -368,6 +378,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         elif e.type in ("PHONE", "EMAIL"):
             if _TOLL_FREE.match(e.text) or _ROLE_MAILBOX.match(e.text):
                 continue
+            findings.append(_entity_finding(e, norm))
+        elif e.type == "URL" and anchors and _personal_page(e.text):
             findings.append(_entity_finding(e, norm))
         elif e.type in ("DATE", "GEO") and (tied(e) or _labelled_birth(e, births, norm.original)):
             findings.append(_entity_finding(e, norm))

@@ -11,7 +11,7 @@ from functools import cache
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
-from bedside.guard.lexicon import RuleSet, load_data, load_weighted
+from bedside.guard.lexicon import RuleSet, load_data, load_weighted, outermost
 from bedside.guard.normalize import Normalized
 
 
@@ -32,8 +32,10 @@ def check_promotion(norm: Normalized, context: Context) -> tuple[list[Finding], 
     hits = selling.hits(norm, context)
     post, reply = _thresholds()
     threshold = reply if context.kind == "reply" else post
-    # Each distinct cue phrase counts once, however often it repeats.
-    total = sum(r.weight for r in {norm.original[s:e].lower(): r for r, s, e in hits}.values())
+    # Each distinct cue phrase counts once, however often it repeats, and overlapping cues count
+    # as one ("call us to set up" holds "call us": one request, not two).
+    total = sum(r.weight for r in {norm.original[s:e].lower(): r
+                                   for r, s, e in outermost(hits)}.values())
     if total < threshold:
         return [], False
     # Only a post that already sells is worth the educational cues' time.

@@ -17,7 +17,7 @@ from functools import cache
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Finding
-from bedside.guard.lexicon import Rule, RuleSet, load_data, load_weighted
+from bedside.guard.lexicon import Rule, RuleSet, load_data, load_weighted, outermost
 from bedside.guard.normalize import Normalized
 
 
@@ -26,6 +26,12 @@ def _threshold() -> tuple[float, float]:
     """The personal-score bar, and how much health cues may take off at most."""
     score = load_data("voice").get("score", {})
     return float(score.get("threshold", 2.0)), float(score.get("max_offset", 2.0))
+
+
+@cache
+def _firm() -> frozenset[str]:
+    """Personal rule ids that health cues do not offset (data/voice.toml [score].firm)."""
+    return frozenset(load_data("voice").get("score", {}).get("firm", []))
 
 
 def _rulesets() -> tuple[RuleSet, RuleSet]:
@@ -58,17 +64,7 @@ def _distinct(hits: list[tuple[Rule, int, int]], text: str) -> list[tuple[Rule, 
     """Personal cues outside quotations, overlapping ones merged to the heaviest ("prayers up"
     and its "prayers" are one cue, not two)."""
     quotes = quoted_spans(text) if hits and any(q in text for q in "'\"\u201c\u2018") else []
-    kept: list[tuple[Rule, int, int]] = []
-    for hit in sorted(hits, key=lambda h: (h[1], -h[2])):
-        _rule, start, end = hit
-        if any(qs <= start and end <= qe for qs, qe in quotes):
-            continue
-        if kept and start < kept[-1][2]:  # overlaps the previous cue
-            if hit[0].weight > kept[-1][0].weight:
-                kept[-1] = hit
-            continue
-        kept.append(hit)
-    return kept
+    return outermost([h for h in hits if not any(qs <= h[1] and h[2] <= qe for qs, qe in quotes)])
 
 
 def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:
@@ -89,7 +85,9 @@ def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool
         weights[key] = rule.weight
     score = sum(weights.values())
     threshold, most = _threshold()
-    if score >= threshold:
+    # Politics stays personal however clinical its subject (a vote on Medicaid is still a vote).
+    firm = sum(cues[k][0].weight for k in weights if cues[k][0].id in _firm())
+    if score >= threshold and firm < threshold:
         # Health cues only matter once the private-life cues reach the bar. Each distinct one
         # counts (a safety tip has several), up to `most`, so a post full of private life stays
         # personal however clinical its vocabulary.
