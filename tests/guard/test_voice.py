@@ -348,3 +348,106 @@ def test_quoted_spans(text: str, quoted: list[tuple[int, int]]) -> None:
 def test_a_medical_anecdote_with_food_is_not_personal() -> None:
     text = "wild night in the ER, dude rolled in w/ a fork in his hand over the last pizza slice 🍕"
     assert check_voice(normalize(text), PERSONAL)[1] is False
+
+
+# Third round (cue families from the derm and urgent-care sets, in other words and other
+# specialties): spouses without "my", parenting, holidays in txt-speak, cookouts, rides, rec
+# leagues and team wins, evenings in.
+HOME_AND_PLAY_PERSONAL = [
+    "wife says i'm not allowed to buy another fishing rod 🎣 she's probably right",
+    "husband grilled burgers for the whole block, 4th of july done right 🇺🇸",
+    "bowling league night!! we are 2-9 and proud of it 🎳",
+    "softball league update: we won 12-3 and my swing is finally back",
+    "wolverines win!!! 🏈 best saturday in years",
+    "riding season is here 🏍️ rode the loop out to the lake w/ my brother",
+    "christmas morning chaos 🎄 kids up at 5am, my dad made cinnamon rolls",
+    "parenting is harder than residency, my 3 yo just negotiated a second cookie",
+    "smoked a brisket for 14 hrs in the backyard, husband says it's the best yet",
+    "book club pick was a 600 page brick and i read it all over game night snacks 🍕",
+]
+HOME_AND_PLAY_NOT_PERSONAL = [
+    "her husband says she's been more tired lately; bring your spouse to visits if it helps",
+    "Happy Thanksgiving from all of us! We're closed Thursday, urgent care open Friday 🦃",
+    "Sports physicals $30 this july 🏈⚽🏀 walk in, bring your form",
+    "Motorcycle season means road rash season: wear your gear and your helmet 🏍",
+    "Parenting a teen with anxiety? Our therapist's tips for the first talk.",
+    "Pool safety: watch the kids every minute, no phones by the pool",
+    "the pt's wife said he's been confused since tuesday, so we sent him to the ED",
+    "spoiler alert: it's almost always the dose. check your meds list",
+    "this could be u babe 💋 first syringe $50 off",
+    "so glad the water pill took the swelling down! keep the church potluck ham to a slice, "
+    "see u in 3 months",
+    "welcome to the world little one 💗 8lb 2oz, our sweet mama did amazing, congrats from us",
+]
+
+
+@pytest.mark.parametrize("text", HOME_AND_PLAY_PERSONAL)
+def test_home_and_play_is_personal(text: str) -> None:
+    assert check_voice(normalize(text), PERSONAL)[1] is True
+
+
+@pytest.mark.parametrize("text", HOME_AND_PLAY_NOT_PERSONAL)
+def test_care_greetings_and_safety_tips_are_not_personal(text: str) -> None:
+    assert check_voice(normalize(text), PRACTICE)[1] is False
+
+
+# Disparagement in stock idioms (colleagues), hygiene shaming, retaliation and condescending
+# sign-offs; each with the span the finding must cover.
+IDIOM_UNPROFESSIONAL = [
+    ("the new PA couldn't place an IV to save her life, 4 sticks",
+     "professionalism.disparage_colleague", "couldn't place an IV to save her life"),
+    ("where do they find these residents, honestly", "professionalism.disparage_colleague",
+     "where do they find these residents"),
+    ("do they not teach basic anatomy in nursing school anymore??",
+     "professionalism.disparage_colleague", "do they not teach basic anatomy in nursing school"),
+    ("the 'nutritionist' at the gym told her to stop her insulin",
+     "professionalism.disparage_colleague", "the 'nutritionist'"),
+    ("chiropractors reading MRIs now? stay in your lane", "professionalism.disparage_colleague",
+     "stay in your lane"),
+    ("the hospitalist dumped three admits on us at shift change again",
+     "professionalism.dumping", "dumped three admits on us"),
+    ("some of these parents have never heard of deodorant", "professionalism.disparage_patient",
+     "have never heard of deodorant"),
+    ("the smell in room 6 today was a biohazard", "professionalism.disparage_patient",
+     "smell in room 6 today was a biohazard"),
+    ("roll in 40 min late and u go dead last on my list", "professionalism.disparage_patient",
+     "dead last on my list"),
+    ("walked in smelling like a distillery at 9am", "professionalism.disparage_patient",
+     "smelling like a distillery"),
+    ("read the aftercare sheet, sweetie 💅", "professionalism.disparage_patient", "sweetie 💅"),
+    ("on hold with the insurer again, meanwhile some ppl in the waiting room 🤮",
+     "professionalism.disparage_patient", "🤮"),
+    ("2 white claws in and my pager just went off on call",
+     "professionalism.intoxication", "2 white claws in"),
+]
+IDIOM_PROFESSIONAL = [
+    "my dumb question of the day: does anyone still use fax?",
+    "i felt so stupid forgetting my badge today lol",
+    "on hold with the insurance company for 50 min 🙄 still no auth",
+    "the rep took 3 hrs to call back about his pacemaker settings 🙄",
+    "this 94 yo came in to show me her new tattoo 😂 absolute legend",
+    "my 4 yo asked if my stethoscope can hear her dreams 💀",
+    "misread a 2 as a 7 on the intake form 😂 coffee first",
+    "2 glasses of wine in at my sister's wedding 🥂 so happy for them",
+    "The wound smelled foul, a sign of infection: call us if you notice an odor.",
+    "Wash hands with soap and water for 20 seconds.",
+    "We're last on the list for the vaccine shipment, so call before coming in.",
+    "i will make you wait no longer: our new hours start monday!",
+    "she can't walk to the mailbox to save her life right now, so PT starts monday",
+    "Doctors don't teach this enough in clinic: ask about your family history.",
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "excerpt"), IDIOM_UNPROFESSIONAL)
+def test_idioms_of_disparagement_are_flagged_with_span(text: str, rule: str,
+                                                       excerpt: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    hit = [f for f in findings if f.rule == rule]
+    assert [f.excerpt for f in hit] == [excerpt], findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end]
+
+
+@pytest.mark.parametrize("text", IDIOM_PROFESSIONAL)
+def test_self_jokes_vendor_eye_rolls_and_care_talk_are_not_flagged(text: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    assert not [f for f in findings if f.category == "professionalism"]
