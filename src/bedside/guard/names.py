@@ -44,6 +44,7 @@ from bedside.guard.names_context import (
     Tok,
     Words,
     ascii_words,
+    own_place,
     practice_words,
 )
 from bedside.guard.names_lower import lower_initials, lower_names, lower_words
@@ -63,7 +64,9 @@ _PLACE_AFTER = re.compile(
 # also take people ("a card from Kyle").
 _LOCATIVE = frozenset(("in", "near"))
 _PATIENT = frozenset(("pt", "patient", "client"))
+_HONORIFICS = frozenset(("mr", "mrs", "ms", "miss", "mx", "mister", "madam"))
 _LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\s\"'()]*|[^\w\s,'-]\s+)\s*$")
 
 Run = tuple[Tok, Tok]  # first and last word of a name
 
@@ -168,6 +171,9 @@ class _Finder:
                 return None
         elif not title.cap and not title.upper:
             return None
+        elif nxt.word == "I" and title.key not in _HONORIFICS and (
+                after := self.doc.next(nxt)) and after.word.islower():
+            return None  # the pronoun: "Doc I feel fine", "Coach I told you"; not "Mrs. I"
         if nxt.key in TITLES or nxt.key in CALENDAR or nxt.key in PLACE_SUFFIXES:
             return None  # "Dr. Office" is rare; "Dr. Monday" and "Mr. Hospital" are not names
         last = nxt
@@ -339,9 +345,6 @@ class _Finder:
             pending[:] = keep
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\s\"'()]*|[^\w\s,'-]\s+)\s*$")
-
-
 def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     """Every personal-name span (original offsets); `own` marks the practice's staff."""
     text = norm.text.text
@@ -373,7 +376,7 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     runs_first = {a.start: a for a, _ in runs}
     places = address_words(practice.addresses)
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
-        if places and runs_first[start].key in places and _own_place(
+        if places and runs_first[start].key in places and own_place(
                 finder.doc, runs_first[start], end, places):
             continue
         o_start, o_end = norm.text.span(start, end)
@@ -384,14 +387,6 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
             own = any(keys <= person for person in people)
         out.append(Entity("NAME", o_start, o_end, norm.original[o_start:o_end], own))
     return out
-
-
-def _own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
-    """The run's words all come from the practice's own address ("Port Agate"), untitled."""
-    p = doc.prev(a)
-    if p is not None and p.key in TITLES:
-        return False
-    return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))
 
 
 def _end(t: Tok) -> int:

@@ -348,3 +348,11 @@ class Cues:
         end = len(text) if end < 0 else end
         head = text[line:a.start].strip(" >\t")
         return head in ("", "Name:", "Name :") and text[b.end:end].strip(" ,.") == ""
+
+
+def own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
+    """The run's words all come from the practice's own address ("Port Agate"), untitled."""
+    p = doc.prev(a)
+    if p is not None and p.key in TITLES:
+        return False
+    return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))
