@@ -62,6 +62,9 @@ def spans(text: str) -> list[tuple[int, int]]:
         # shorthand words stay names with a cue or a title; a patient initial after "Mrs."
         ("Hi Geri, thanks so much for the kind words!", ["Geri"]),
         ("Mrs. I came in with her whole family today.", ["I"]),
+        # txt-speak thanks before a name
+        ("thank u Rosalind, the front desk loved the card", ["Rosalind"]),
+        ("thnx marisol!! see u at ur next appt", ["marisol"]),
         # international names and address blocks
         ("Krisztián Szöllösy listed his top 20 songs.", ["Krisztián Szöllösy"]),
         ("Name: Iva D. Grusová\nAddress: PSC 6695, Box 2353", ["Iva D. Grusová"]),
@@ -99,6 +102,8 @@ def test_finds_names(text: str, expected: list[str]) -> None:
         "Geri tip: start low, go slow with any new sedative.",
         "geri consult done, dex 6 mg given on the floor",
         "finally sold my old kia and bought a harley, wish me luck",
+        "r/o tia vs migraine, ros otherwise neg, finally met my fave mutual irl",
+        "thank you so much for the flowers and thank u all so much",
         # "I" after a form of address is the pronoun
         "Coach I swear the knee is fine, he told me at the visit",
         "Now open: a new office near Tyler, with evening hours.",
@@ -186,6 +191,9 @@ def test_no_names(text: str) -> None:
         ("new ink from @tattoos.by.gavin", [(25, 30)]),
         ("@skin_by_the_sea @lullaby_songs @standbyme @big_bad_wolf", []),
         ("@the_dino_club and @tot_lady", []),
+        # an initial glued to a surname that is not a word
+        ("@mgonzalez_tx thanks for the note", [(1, 10)]),
+        ("@jcrew @tbone @ihop @ecarefamily", []),
     ],
 )
 def test_scan_paths(text: str, expected: list[tuple[int, int]]) -> None:

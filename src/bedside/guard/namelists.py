@@ -27,12 +27,13 @@ calle carrera camino rambla largo piazza viale vicolo ul ulica box
 PLACE_STARTS = frozenset("st ste saint san santa lake mount mt fort ft port".split())
 # First names that, written in lower case with no cue, are a clinic's words: characters, toys
 # and pet words ("purple dino water bottle", "an elsa sticker", "teddy bear"), and clinical
-# shorthand that some locale lists as a name ("our nicu crew", "hip hemi", "edd", "geri rounds",
-# "dex 10 mg"), and vehicle brands that are also given names ("harley season", "my old kia").
+# and txt shorthand that some locale lists as a name ("our nicu crew", "hip hemi", "edd", "geri
+# rounds", "dex 10 mg", "r/o tia", "ros neg", "met irl"), and vehicle brands that are also given
+# names ("harley season", "my old kia").
 LOWER_WORDS = frozenset("""
 dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie mario luigi barbie
 ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
-nicu picu hemi edd geri dex harley mercedes lexus kia
+nicu picu hemi edd geri dex tia gerd ega ros harley mercedes lexus kia irl
 """.split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
 # "Springfield Memorial", "Jackson County").

@@ -98,10 +98,13 @@ def _handle_part(key: str, nxt: list[re.Match[str]], leads: bool,
     also a word when it leads the handle (or ends it before digits) and a name or nothing
     follows ("@ava.rose.dances", "@jenny82", "@lil_dino_tanner22"), a form of address glued to a
     surname ("@coachgarza82"), a first name glued to a surname ("@kaylasmith"), a maker's
-    handle "<craft>by<name>" ("@inkedbyjosh_", "@lashesbymaria")."""
+    handle "<craft>by<name>" ("@inkedbyjosh_", "@lashesbymaria"), an initial and a surname."""
     if leads and words.is_first(key) and key not in LOWER_WORDS and (
             not nxt or len(nxt[0].group()) == 1 or words.known(fold(nxt[0].group()))):
         return 0, len(key)
+    if leads and len(key) >= 5 and key[1:] in words.last and key.isascii() and (
+            words.strong(key[1:])):
+        return 0, len(key)  # an initial glued to a surname: "@jwhite_oh", "@kbarnes22"
     by = key.rfind("by", 3)
     if by > 0 and len(key) - by >= 5 and key.isascii() and words.is_first(key[by + 2:]) and (
             key[by + 2:] not in LOWER_WORDS):
