@@ -106,6 +106,7 @@ def test_finds_names(text: str, expected: list[str]) -> None:
         "thank you so much for the flowers and thank u all so much",
         # "I" after a form of address is the pronoun
         "Coach I swear the knee is fine, he told me at the visit",
+        "Glad the new brace is helping! -Doc R",
         "Now open: a new office near Tyler, with evening hours.",
         "Come to the fun run at Lake Travis on Sunday.",
         "",
@@ -193,7 +194,7 @@ def test_no_names(text: str) -> None:
         ("@the_dino_club and @tot_lady", []),
         # an initial glued to a surname that is not a word
         ("@mgonzalez_tx thanks for the note", [(1, 10)]),
-        ("@jcrew @tbone @ihop @ecarefamily", []),
+        ("@jcrew @tbone @ihop @ecarefamily @tater_tot", []),
     ],
 )
 def test_scan_paths(text: str, expected: list[tuple[int, int]]) -> None:

@@ -171,9 +171,9 @@ class _Finder:
                 return None
         elif not title.cap and not title.upper:
             return None
-        elif nxt.word == "I" and title.key not in _HONORIFICS and (
-                after := self.doc.next(nxt)) and after.word.islower():
-            return None  # the pronoun: "Doc I feel fine", "Coach I told you"; not "Mrs. I"
+        elif title.key == "doc" and len(nxt.key) == 1 or nxt.word == "I" and title.key not in (
+                _HONORIFICS) and (after := self.doc.next(nxt)) and after.word.islower():
+            return None  # a sign-off "-Doc S"; the pronoun "Coach I told you", not "Mrs. I"
         if nxt.key in TITLES or nxt.key in CALENDAR or nxt.key in PLACE_SUFFIXES:
             return None  # "Dr. Office" is rare; "Dr. Monday" and "Mr. Hospital" are not names
         last = nxt

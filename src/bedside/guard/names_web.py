@@ -102,8 +102,8 @@ def _handle_part(key: str, nxt: list[re.Match[str]], leads: bool,
     if leads and words.is_first(key) and key not in LOWER_WORDS and (
             not nxt or len(nxt[0].group()) == 1 or words.known(fold(nxt[0].group()))):
         return 0, len(key)
-    if leads and len(key) >= 5 and key[1:] in words.last and key.isascii() and (
-            words.strong(key[1:])):
+    if leads and len(key) >= 6 and key[1:] in words.last and key.isascii() and (
+            words.strong(key[1:])) and not words.known(key) and key not in words.common:
         return 0, len(key)  # an initial glued to a surname: "@jwhite_oh", "@kbarnes22"
     by = key.rfind("by", 3)
     if by > 0 and len(key) - by >= 5 and key.isascii() and words.is_first(key[by + 2:]) and (
