@@ -235,6 +235,13 @@ def test_possessive_is_not_in_the_span() -> None:
         # "Doc" is a form of address: left out of the span, so staff are still recognised
         ("a 5 star review: 'Doc Lee listened to me!'", [("Lee", True)]),
         ("Doc Reynolds sent his patient over", [("Reynolds", False)]),
+        # staff and volunteers introduced by their role, though the profile does not list them
+        ("big thanks to our scheduler Lorena for the donuts", [("Lorena", True)]),
+        ("Mr. Hadley, who has volunteered at our welcome desk for years, retires",
+         [("Hadley", True)]),
+        ("Lorena, our fabulous front desk coordinator, turns 60!", [("Lorena", True)]),
+        ("Lorena, our sweetest patient, turns 60!", [("Lorena", False)]),
+        ("our patient Lorena brought cookies", [("Lorena", False)]),
     ],
 )
 def test_staff_are_own(text: str, expected: list[tuple[str, bool]]) -> None:

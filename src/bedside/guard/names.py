@@ -12,8 +12,7 @@ Places and organisations are kept out by the words around them ("St. John's", "C
 "Springfield Memorial"). Names inside web addresses and handles are found too; names inside an
 e-mail address are left to the EMAIL entity that already covers them. Spans exclude titles.
 
-For speed only a few places are read: capitalised words (one regex scan), and lower-case words
-that are known names (set lookups on the post's words), with the words around them.
+For speed only capitalised words (one regex scan) and lower-case known names are read, in context.
 """
 
 from __future__ import annotations
@@ -49,6 +48,7 @@ from bedside.guard.names_context import (
 )
 from bedside.guard.names_lower import lower_initials, lower_names, lower_words
 from bedside.guard.names_scan import capitals, caps_vocative, surname_shape
+from bedside.guard.names_staff import staff_role
 from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
 
@@ -380,8 +380,8 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
                 finder.doc, runs_first[start], end, places):
             continue
         o_start, o_end = norm.text.span(start, end)
-        own = False
-        if runs_first[start].key in words.staff:
+        own = staff_role(finder.doc, runs_first[start], end)
+        if not own and runs_first[start].key in words.staff:
             keys = {fold(w).removesuffix("'s").removesuffix("’s")
                     for w in WORD.findall(text, start, end)}
             own = any(keys <= person for person in people)
