@@ -195,6 +195,9 @@ def test_no_names(text: str) -> None:
         # an initial glued to a surname that is not a word
         ("@mgonzalez_tx thanks for the note", [(1, 10)]),
         ("@jcrew @tbone @ihop @ecarefamily @tater_tot", []),
+        # a name stretched for emphasis
+        ("ty @jessicaaa_b for the sweet note", [(4, 13)]),
+        ("@yessss_queen @hiiii_there @zzzz_sleepy", []),
     ],
 )
 def test_scan_paths(text: str, expected: list[tuple[int, int]]) -> None:

@@ -69,6 +69,8 @@ def url_names(urls: list[re.Match[str]], words: Words) -> list[Tok]:
         handle = m.group().startswith("@")
         for i, part in enumerate(parts):
             key = fold(part.group())
+            if len(key) > 4 and key[-1] == key[-2] == key[-3]:
+                key = _unstretch(key, words)
             start = m.start() + part.start()
             if len(key) >= 3 and words.is_first(key) and not words.common_word(key) and (
                     key not in LOWER_WORDS):
@@ -82,6 +84,15 @@ def url_names(urls: list[re.Match[str]], words: Words) -> list[Tok]:
                     a, b = got
                     out.append(Tok(start + a, start + b, part.group()[a:b]))
     return out
+
+
+def _unstretch(key: str, words: Words) -> str:
+    """A name stretched for emphasis ("@brittanyyy_rae", "@sarahhh22"): its letter once or twice."""
+    base = key.rstrip(key[-1])
+    for k in (base + key[-1], base + key[-1] * 2):
+        if words.is_first(k):
+            return k
+    return key
 
 
 # Words that lead a name inside a handle ("@coachgarza82", "@auntiereyes"); not "dr": a
