@@ -62,6 +62,9 @@ def spans(text: str) -> list[tuple[int, int]]:
         # shorthand words stay names with a cue or a title; a patient initial after "Mrs."
         ("Hi Geri, thanks so much for the kind words!", ["Geri"]),
         ("Mrs. I came in with her whole family today.", ["I"]),
+        # family and civic forms of address
+        ("Meemaw Ottilie never misses her follow up", ["Ottilie"]),
+        ("Sheriff Dale stopped by for his BP check", ["Dale"]),
         # txt-speak thanks before a name
         ("thank u Rosalind, the front desk loved the card", ["Rosalind"]),
         ("thnx marisol!! see u at ur next appt", ["marisol"]),

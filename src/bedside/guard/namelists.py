@@ -16,6 +16,7 @@ TITLES = frozenset("""
 mr mrs ms miss mx mister madam dr doctor prof professor lt sgt capt captain col cpl gen rev fr
 sir dame baby aunt auntie uncle officer coach nurse judge senator councilman councilwoman
 councillor mayor governor rep sen pastor rabbi imam deacon sr jr grandma grandpa granny doc
+sheriff trooper nana meemaw memaw grammy gramma pawpaw papaw
 """.split())
 # Words before a place or a facility ("St. John's", "Lake Michigan", "Mount Sinai").
 PLACE_PREFIXES = frozenset("""
