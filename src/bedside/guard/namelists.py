@@ -15,7 +15,8 @@ import regex
 TITLES = frozenset("""
 mr mrs ms miss mx mister madam dr doctor prof professor lt sgt capt captain col cpl gen rev fr
 sir dame baby aunt auntie uncle officer coach nurse judge senator councilman councilwoman
-councillor mayor governor rep sen pastor rabbi imam deacon sr jr grandma grandpa granny
+councillor mayor governor rep sen pastor rabbi imam deacon sr jr grandma grandpa granny doc
+sheriff trooper nana meemaw memaw grammy gramma pawpaw papaw
 """.split())
 # Words before a place or a facility ("St. John's", "Lake Michigan", "Mount Sinai").
 PLACE_PREFIXES = frozenset("""
@@ -27,11 +28,13 @@ calle carrera camino rambla largo piazza viale vicolo ul ulica box
 PLACE_STARTS = frozenset("st ste saint san santa lake mount mt fort ft port".split())
 # First names that, written in lower case with no cue, are a clinic's words: characters, toys
 # and pet words ("purple dino water bottle", "an elsa sticker", "teddy bear"), and clinical
-# shorthand that some locale lists as a name ("our nicu crew", "hip hemi", "edd").
+# and txt shorthand that some locale lists as a name ("our nicu crew", "hip hemi", "edd", "geri
+# rounds", "dex 10 mg", "r/o tia", "ros neg", "met irl"), and vehicle brands that are also given
+# names ("harley season", "my old kia").
 LOWER_WORDS = frozenset("""
 dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie mario luigi barbie
 ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
-nicu picu hemi edd
+nicu picu hemi edd geri dex tia gerd ega ros harley mercedes lexus kia irl
 """.split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
 # "Springfield Memorial", "Jackson County").
@@ -113,11 +116,19 @@ tom tommy walt wally zoe rowan harper andy kai morgan reagan
 """.split())
 
 
+# Specialty shorthand that a name list also holds: its word sense wins even capitalised at the
+# start of a line ("Geri pearl: check the med list"), so as a name it needs a title or a cue.
+SHORTHAND = frozenset("geri".split())
+# Function words that a locale's given-name list holds; never a name after a cue ("sent his
+# patient over").
+NOT_FIRST = frozenset("over".split())
+
+
 @cache
 def name_lists() -> NameLists:
     """Load the shipped name and common-word lists (see data/NOTICE-names.md)."""
-    return NameLists(_read_list("names_first.txt"), _read_list("names_last.txt"),
-                     (_read_list("words_common.txt") | CALENDAR) - GIVEN_NAMES)
+    return NameLists(_read_list("names_first.txt") - NOT_FIRST, _read_list("names_last.txt"),
+                     (_read_list("words_common.txt") | CALENDAR | SHORTHAND) - GIVEN_NAMES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,8 +12,7 @@ Places and organisations are kept out by the words around them ("St. John's", "C
 "Springfield Memorial"). Names inside web addresses and handles are found too; names inside an
 e-mail address are left to the EMAIL entity that already covers them. Spans exclude titles.
 
-For speed only a few places are read: capitalised words (one regex scan), and lower-case words
-that are known names (set lookups on the post's words), with the words around them.
+For speed only capitalised words (one regex scan) and lower-case known names are read, in context.
 """
 
 from __future__ import annotations
@@ -44,10 +43,12 @@ from bedside.guard.names_context import (
     Tok,
     Words,
     ascii_words,
+    own_place,
     practice_words,
 )
 from bedside.guard.names_lower import lower_initials, lower_names, lower_words
 from bedside.guard.names_scan import capitals, caps_vocative, surname_shape
+from bedside.guard.names_staff import staff_role
 from bedside.guard.names_web import url_names, web
 from bedside.guard.normalize import Normalized
 
@@ -63,7 +64,9 @@ _PLACE_AFTER = re.compile(
 # also take people ("a card from Kyle").
 _LOCATIVE = frozenset(("in", "near"))
 _PATIENT = frozenset(("pt", "patient", "client"))
+_HONORIFICS = frozenset(("mr", "mrs", "ms", "miss", "mx", "mister", "madam"))
 _LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\s\"'()]*|[^\w\s,'-]\s+)\s*$")
 
 Run = tuple[Tok, Tok]  # first and last word of a name
 
@@ -168,6 +171,9 @@ class _Finder:
                 return None
         elif not title.cap and not title.upper:
             return None
+        elif title.key == "doc" and len(nxt.key) == 1 or nxt.word == "I" and title.key not in (
+                _HONORIFICS) and (after := self.doc.next(nxt)) and after.word.islower():
+            return None  # a sign-off "-Doc S"; the pronoun "Coach I told you", not "Mrs. I"
         if nxt.key in TITLES or nxt.key in CALENDAR or nxt.key in PLACE_SUFFIXES:
             return None  # "Dr. Office" is rare; "Dr. Monday" and "Mr. Hospital" are not names
         last = nxt
@@ -339,9 +345,6 @@ class _Finder:
             pending[:] = keep
 
 
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n][\s\"'()]*|[^\w\s,'-]\s+)\s*$")
-
-
 def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     """Every personal-name span (original offsets); `own` marks the practice's staff."""
     text = norm.text.text
@@ -373,25 +376,17 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     runs_first = {a.start: a for a, _ in runs}
     places = address_words(practice.addresses)
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
-        if places and runs_first[start].key in places and _own_place(
+        if places and runs_first[start].key in places and own_place(
                 finder.doc, runs_first[start], end, places):
             continue
         o_start, o_end = norm.text.span(start, end)
-        own = False
-        if runs_first[start].key in words.staff:
+        own = staff_role(finder.doc, runs_first[start], end)
+        if not own and runs_first[start].key in words.staff:
             keys = {fold(w).removesuffix("'s").removesuffix("’s")
                     for w in WORD.findall(text, start, end)}
             own = any(keys <= person for person in people)
         out.append(Entity("NAME", o_start, o_end, norm.original[o_start:o_end], own))
     return out
-
-
-def _own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
-    """The run's words all come from the practice's own address ("Port Agate"), untitled."""
-    p = doc.prev(a)
-    if p is not None and p.key in TITLES:
-        return False
-    return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))
 
 
 def _end(t: Tok) -> int:

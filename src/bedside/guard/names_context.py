@@ -45,7 +45,10 @@ _NOT_PARTICLE = frozenset("abcdefghijklmnopqrstuvwxyz") - {w[0] for w in PARTICL
 
 # Words before a name that say what follows is a name, even an unknown one.
 GREET = frozenset("hi hello hey dear thanks thx ty congrats congratulations welcome bye yo "
-                  "hiya howdy cheers love xoxo sincerely regards".split())
+                  "hiya howdy cheers love xoxo sincerely regards "
+                  # txt-speak thanks and greetings ("tysm dee!", "heyyy", "congratz")
+                  "tysm tyvm thnx thanx thnks tks thankyou heyy heyyy hii hiii congratz grats "
+                  "congrats".split())
 INTRO = frozenset("named names name called says said asks asked wrote writes replied tells "
                    "told".split())
 KIN = frozenset("kid kids son daughter wife husband mom mother dad father brother sister partner "
@@ -67,9 +70,11 @@ LEADS = frozenset("in at from near to into across".split())
 HOUSEHOLD = frozenset("family families fam twins triplets kids boys girls household house place "
                       "clan crew".split())
 # Greetings after which even a name that is also a word is a name ("thx mark!").
-HI = frozenset("hi hey thx thanks dear".split())
+HI = frozenset("hi hey thx thanks dear tysm tyvm thnx thanx thnks".split())
+_THANK = frozenset("thank thanks thx ty thnk thnx".split())
+_YOU = frozenset("you u ya yu".split())
 # Every word Cues.before reads as a cue (a cheap first test).
-_BEFORE = GREET | INTRO | KIN | ROLES | {"you", "is", "am", "name", "me", "so", "much", "the"}
+_BEFORE = GREET | INTRO | KIN | ROLES | _YOU | {"is", "am", "name", "me", "so", "much", "the"}
 
 
 class Tok:
@@ -283,10 +288,10 @@ class Cues:
             return gap in (" ", ", ")
         if prev in INTRO or prev in KIN:
             return gap == " " or (prev == "name" and gap.strip() == ":")
-        if prev in ("you", "is", "am", "name", "me", "so", "much"):
+        if prev in _YOU or prev in ("is", "am", "name", "me", "so", "much"):
             pp = doc.prev(p)
             pkey = pp.key if pp is not None else ""
-            if prev == "you" and pkey == "thank":
+            if prev in _YOU and pkey in _THANK:  # "thank you X", "thank u X"
                 return True
             if prev in ("is", "am", "name") and pkey in ("name", "last", "first"):
                 return gap in (" ", "? ", ": ")
@@ -294,7 +299,7 @@ class Cues:
                 return True
             if prev in ("so", "much") and pp is not None:
                 ppp = doc.prev(pp)
-                return ppp is not None and ppp.key in ("thank", "thanks", "thx", "ty")
+                return ppp is not None and (ppp.key in _THANK or ppp.key in _YOU)
             return False
         if prev in ROLES and p.cap and gap == " ":
             return True
@@ -348,3 +353,11 @@ class Cues:
         end = len(text) if end < 0 else end
         head = text[line:a.start].strip(" >\t")
         return head in ("", "Name:", "Name :") and text[b.end:end].strip(" ,.") == ""
+
+
+def own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
+    """The run's words all come from the practice's own address ("Port Agate"), untitled."""
+    p = doc.prev(a)
+    if p is not None and p.key in TITLES:
+        return False
+    return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))

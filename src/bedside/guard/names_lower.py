@@ -37,7 +37,7 @@ _SHAPE = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else c if c in (32,
 _SHAPE_CAP = re.compile(rb"[aA][ ,]+A")
 _SHAPE_CAPS_WORD = re.compile(rb"(?<![aA])AA+(?![aA])")
 # Lower-case names are looked for only where the writer also writes cue words in lower case.
-_LOWER_CUE_WORDS = GREET | INTRO | KIN | {"you", "me", "is", "am"}
+_LOWER_CUE_WORDS = GREET | INTRO | KIN | {"you", "u", "ya", "yu", "me", "is", "am"}
 _LOWER_CUE = regex.compile(
     r"\b(?:" + "|".join(sorted(_LOWER_CUE_WORDS)) + r")\s+[\p{Ll}]", regex.I)
 
@@ -125,10 +125,11 @@ _HI_FAST = _cased(HI)
 _KIN_FAST = frozenset("sweet lil brave grad graduate kiddo warrior champ bestie patient pt kid "
                       "son daughter baby twin".split())
 _CUE_NEXT = _cased(GREET | INTRO | KIN) | TITLES | {"#" + w[1:] for w in ROLES}
-_YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in ("you", "is am", "me", "so much",
-                                                                "the"))
+_YOU, _IS, _ME, _SO, _THE = (_cased(set(ws.split())) for ws in (
+    "you u ya yu", "is am", "me", "so much", "the"))
 _THANK, _NAME, _CALL, _THANKS, _FAMILY = (_cased(set(ws.split())) for ws in (
-    "thank", "name last first", "call calls called", "thank thanks thx ty", " ".join(HOUSEHOLD)))
+    "thank thanks thx ty thnk thnx", "name last first", "call calls called",
+    "thank thanks thx ty thnk thnx you u ya yu", " ".join(HOUSEHOLD)))
 _CUE_PREV = _CUE_NEXT | _YOU | _IS | _ME | _SO | _THE
 _CUE_SECOND = _THANK | _NAME | _CALL | _THANKS | _FAMILY  # "thank you X", "the X family"
 _CUE_ANY = _CUE_NEXT | _CUE_SECOND

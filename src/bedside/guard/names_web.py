@@ -10,7 +10,7 @@ import re
 
 import regex
 
-from bedside.guard.namelists import fold
+from bedside.guard.namelists import LOWER_WORDS, fold
 from bedside.guard.names_context import Tok, Words
 
 _URL = re.compile(
@@ -69,15 +69,30 @@ def url_names(urls: list[re.Match[str]], words: Words) -> list[Tok]:
         handle = m.group().startswith("@")
         for i, part in enumerate(parts):
             key = fold(part.group())
+            if len(key) > 4 and key[-1] == key[-2] == key[-3]:
+                key = _unstretch(key, words)
             start = m.start() + part.start()
-            if len(key) >= 3 and words.is_first(key) and not words.common_word(key):
+            if len(key) >= 3 and words.is_first(key) and not words.common_word(key) and (
+                    key not in LOWER_WORDS):
                 out.append(Tok(start, m.start() + part.end(), part.group()))
             elif handle and len(key) >= 3:
-                got = _handle_part(key, parts[i + 1:i + 2], i == 0, words)
+                # leads the handle, ends it before digits, or follows "by" ("@brows.by.grace")
+                lead = i == 0 or m.group()[part.end():part.end() + 1].isdigit() or (
+                    fold(parts[i - 1].group()) == "by")
+                got = _handle_part(key, parts[i + 1:i + 2], lead, words)
                 if got is not None:
                     a, b = got
                     out.append(Tok(start + a, start + b, part.group()[a:b]))
     return out
+
+
+def _unstretch(key: str, words: Words) -> str:
+    """A name stretched for emphasis ("@brittanyyy_rae", "@sarahhh22"): its letter once or twice."""
+    base = key.rstrip(key[-1])
+    for k in (base + key[-1], base + key[-1] * 2):
+        if words.is_first(k):
+            return k
+    return key
 
 
 # Words that lead a name inside a handle ("@coachgarza82", "@auntiereyes"); not "dr": a
@@ -86,17 +101,25 @@ _HANDLE_LEADS = ("coach", "mrs", "mr", "ms", "miss", "nurse", "auntie", "aunt", 
                  "mom", "papa", "dad", "nana", "grandma", "grandpa", "granny")
 
 
-def _handle_part(key: str, nxt: list[re.Match[str]], first: bool,
+def _handle_part(key: str, nxt: list[re.Match[str]], leads: bool,
                  words: Words) -> tuple[int, int] | None:
     """Where a name sits in one letter run of a handle (offsets in the run), if anywhere.
 
     A handle names its owner, so more shapes count than in free text: a first name that is
-    also a word when it leads the handle and a name or nothing follows ("@ava.rose.dances",
-    "@jenny82"), a form of address glued to a surname ("@coachgarza82"), a first name glued to
-    a surname ("@kaylasmith")."""
-    if first and words.is_first(key) and (
+    also a word when it leads the handle (or ends it before digits) and a name or nothing
+    follows ("@ava.rose.dances", "@jenny82", "@lil_dino_tanner22"), a form of address glued to a
+    surname ("@coachgarza82"), a first name glued to a surname ("@kaylasmith"), a maker's
+    handle "<craft>by<name>" ("@inkedbyjosh_", "@lashesbymaria"), an initial and a surname."""
+    if leads and words.is_first(key) and key not in LOWER_WORDS and (
             not nxt or len(nxt[0].group()) == 1 or words.known(fold(nxt[0].group()))):
         return 0, len(key)
+    if leads and len(key) >= 6 and key[1:] in words.last and key.isascii() and (
+            words.strong(key[1:])) and not words.known(key) and key not in words.common:
+        return 0, len(key)  # an initial glued to a surname: "@jwhite_oh", "@kbarnes22"
+    by = key.rfind("by", 3)
+    if by > 0 and len(key) - by >= 5 and key.isascii() and words.is_first(key[by + 2:]) and (
+            key[by + 2:] not in LOWER_WORDS):
+        return by + 2, len(key)
     if len(key) < 6 or not key.isascii():
         return None  # too short to hold two words; offsets of folded letters may shift
     for lead in _HANDLE_LEADS:
