@@ -129,6 +129,10 @@ TRUE = [
     ("ngl our lash lift girl is hands down the best 💅", "claims.superlative", "hands down"),
     ("best acne treatment on the market rn", "claims.superlative",
      "best acne treatment on the market"),
+    # a service sold as a promised result
+    ("a home birth w/ our doulas means ur baby will be smarter + calmer", "claims.efficacy",
+     "means ur baby will be smarter"),
+    ("one round of our peel and ur skin is brand new", "claims.efficacy", "ur skin is brand new"),
 ]
 
 FALSE = [
@@ -196,6 +200,8 @@ FALSE = [
     "it's never 'treatment vs no risk', it's which risk",
     "the botox bar at the mall fixed nothing, she came to us",
     "hands down the best way to prevent skin cancer is shade + spf",
+    "quitting smoking means your lungs will be healthier within weeks",
+    "if u sleep more ur skin can look brand new by spring",
     "before & after of our nurse's 3 laser sessions. individual results vary",
 ]
 
