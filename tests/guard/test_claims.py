@@ -127,6 +127,8 @@ TRUE = [
      "faster than waiting all night at the hospital"),
     ("same xray, half the wait 😉", "claims.comparative", "half the wait"),
     ("ngl our lash lift girl is hands down the best 💅", "claims.superlative", "hands down"),
+    ("friendliest urgent care on the east side 😊", "claims.superlative",
+     "friendliest urgent care"),
     ("best acne treatment on the market rn", "claims.superlative",
      "best acne treatment on the market"),
     # a service sold as a promised result
@@ -201,6 +203,7 @@ FALSE = [
     "the botox bar at the mall fixed nothing, she came to us",
     "hands down the best way to prevent skin cancer is shade + spf",
     "quitting smoking means your lungs will be healthier within weeks",
+    "flu is spreading fastest in the county's middle schools, pls vaccinate",
     "if u sleep more ur skin can look brand new by spring",
     "before & after of our nurse's 3 laser sessions. individual results vary",
 ]

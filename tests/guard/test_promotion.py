@@ -141,6 +141,7 @@ MESSY_NOT_PROMOTIONAL = [
     "happy nurses week to the best team in town 💙",
     "that's on us, we're sorry the wait was so long",
     "walk-in clinic fridays are cancelled this month due to staffing",
+    "Happy Doctors Day to the best docs in town!",
 ]
 
 
