@@ -204,6 +204,7 @@ FALSE = [
     "hands down the best way to prevent skin cancer is shade + spf",
     "quitting smoking means your lungs will be healthier within weeks",
     "flu is spreading fastest in the county's middle schools, pls vaccinate",
+    "an inhaler is safer than a trip to the ER at 2am, keep it refilled",
     "if u sleep more ur skin can look brand new by spring",
     "before & after of our nurse's 3 laser sessions. individual results vary",
 ]
