@@ -142,6 +142,7 @@ MESSY_NOT_PROMOTIONAL = [
     "that's on us, we're sorry the wait was so long",
     "walk-in clinic fridays are cancelled this month due to staffing",
     "Happy Doctors Day to the best docs in town!",
+    "grab a free flu shot at any pharmacy with ur insurance card",
 ]
 
 
