@@ -115,6 +115,26 @@ TRUE = [
     ("her knee replacement glow up 😍 6 months post op", "claims.testimonial", "glow up"),
     ("our TMS works for everyone, even when meds failed", "claims.efficacy", "works for everyone"),
     ("100% of our IVF pts get pregnant", "claims.guarantee", "100% of our IVF pts get"),
+    # txt-speak possessives, detox talk, comparisons with other treatments and with the ER a few
+    # words after "than", "best X on the market", "hands down"
+    ("this drip boosts ur immune system before cold season", "claims.efficacy",
+     "boosts ur immune"),
+    ("our detox wrap flushes out toxins in one session", "claims.efficacy", "flushes out toxins"),
+    ("our peel works better than lasers for melasma", "claims.comparative", "better than lasers"),
+    ("elderberry prevents flu better than a flu shot", "claims.comparative",
+     "better than a flu shot"),
+    ("we get u stitched up faster than waiting all night at the hospital", "claims.comparative",
+     "faster than waiting all night at the hospital"),
+    ("same xray, half the wait 😉", "claims.comparative", "half the wait"),
+    ("ngl our lash lift girl is hands down the best 💅", "claims.superlative", "hands down"),
+    ("friendliest urgent care on the east side 😊", "claims.superlative",
+     "friendliest urgent care"),
+    ("best acne treatment on the market rn", "claims.superlative",
+     "best acne treatment on the market"),
+    # a service sold as a promised result
+    ("a home birth w/ our doulas means ur baby will be smarter + calmer", "claims.efficacy",
+     "means ur baby will be smarter"),
+    ("one round of our peel and ur skin is brand new", "claims.efficacy", "ur skin is brand new"),
 ]
 
 FALSE = [
@@ -176,6 +196,17 @@ FALSE = [
     "no one can match my toddler's energy at 6am",
     "labor goes faster than anyone tells u sometimes, have a plan",
     "⭐⭐⭐⭐ for this new podcast on perinatal mental health",
+    # myth-busting, food, a choice set side by side, a brand naming a place, advice superlatives
+    "your liver and kidneys already flush out toxins, skip the detox tea",
+    "the best bbq in town is at my brother-in-law's place",
+    "it's never 'treatment vs no risk', it's which risk",
+    "the botox bar at the mall fixed nothing, she came to us",
+    "hands down the best way to prevent skin cancer is shade + spf",
+    "quitting smoking means your lungs will be healthier within weeks",
+    "flu is spreading fastest in the county's middle schools, pls vaccinate",
+    "an inhaler is safer than a trip to the ER at 2am, keep it refilled",
+    "if u sleep more ur skin can look brand new by spring",
+    "before & after of our nurse's 3 laser sessions. individual results vary",
 ]
 
 
@@ -244,3 +275,11 @@ def test_typical_result_wording_needs_praise_nearby() -> None:
 
 def test_claims_apply_on_personal_accounts_too() -> None:
     assert _flagged("keto cures diabetes. period.", Context(account="personal"))
+
+
+def test_before_after_on_a_personal_account_needs_a_pitch() -> None:
+    personal = Context(account="personal")
+    assert not _flagged("before/after of a stubborn wart, 4 rounds of cryo. she said i could share",
+                        personal)
+    found = _flagged("before/after on my client's jawline, this could be u 😍", personal)
+    assert [f.excerpt for f in found if f.rule == "claims.testimonial"] == ["before/after"]

@@ -91,6 +91,15 @@ MESSY_PROMOTIONAL = [
     "appts r open this wk for med mgmt, msg the office",
     "now seeing new pts for anxiety + adhd, telehealth avail statewide",
     "postpartum group starts tues, sign up thru the portal",
+    # hours that come back, telehealth, awards and superlatives, forfeits, handed-out freebies
+    "evening hours start monday 🌙 walk in or reserve ur place in line online",
+    "virtual visits now available for rashes + pink eye, call us to set one up",
+    "#1 rated pediatric dentist in the tri-county area 🏆",
+    "named best chiropractor in Maple Grove 2 yrs in a row",
+    "x-rays in under 15 min or ur visit's on us",
+    "walk-in flu shot fridays, $20 cash",
+    "stop by our booth at the county fair & grab a free sunscreen sample",
+    "download our app to skip the line",
 ]
 MESSY_NOT_PROMOTIONAL = [
     "call ur doctor if ur rash spreads fast or u get a fever",
@@ -126,6 +135,14 @@ MESSY_NOT_PROMOTIONAL = [
     "my DMs are open for med students w/ questions about applying to OB",
     "⭐⭐⭐⭐ for this new podcast on perinatal mental health",
     "we hear this all the time: 'i should handle this on my own'. u dont have to",
+    "now hiring a front desk coordinator! competitive pay + free teeth whitening for staff. "
+    "send ur resume to jobs@smileco.example",
+    "best practices for hand hygiene in clinic: a quick refresher",
+    "happy nurses week to the best team in town 💙",
+    "that's on us, we're sorry the wait was so long",
+    "walk-in clinic fridays are cancelled this month due to staffing",
+    "Happy Doctors Day to the best docs in town!",
+    "grab a free flu shot at any pharmacy with ur insurance card",
 ]
 
 
@@ -212,3 +229,9 @@ def test_showcasing_needs_results_talk_not_look_alikes() -> None:
         assert {f.rule for f in findings} == {"promotion.booking"}
     findings, _ = check_promotion(normalize("before & after pics! Book now!"), POST)
     assert "promotion.showcase" in {f.rule for f in findings}
+
+
+def test_a_case_before_after_on_a_personal_account_is_not_an_advert() -> None:
+    text = "before/after of a patient's psoriasis after 12 wks on a biologic, she ok'd sharing"
+    assert check_promotion(normalize(text), Context(kind="post", account="personal"))[1] is False
+    assert check_promotion(normalize(text), POST)[1] is True

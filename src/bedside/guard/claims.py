@@ -65,11 +65,15 @@ def _words(patterns: list[str]) -> _Words:
 
 def _post_rule(raw: dict[str, Any], trigger: str, require: str | None, cancel: str) -> _PostRule:
     words = [str(w) for w in raw.get("triggers", raw[trigger])]
+    patterns = [str(p) for p in raw[trigger]]
+    if raw.get("not_before"):  # a brand naming a place ("botox bar") is not the product
+        patterns = ["(?:" + "|".join(patterns) + r")(?!\s+(?:"
+                    + "|".join(str(w) for w in raw["not_before"]) + r")(?![\w]))"]
     return _PostRule(
         id=str(raw["id"]),
         severity=cast(Severity, str(raw["severity"])),
         stems=frozenset(w[:STEM] for w in words),
-        trigger=_words([str(p) for p in raw[trigger]]),
+        trigger=_words(patterns),
         require=_words([str(p) for p in raw[require]]) if require else None,
         cancel=_words([str(p) for p in raw[cancel]]),
         message=str(raw["message"]),
