@@ -10,7 +10,6 @@ person out. Every patient identifier blocks (45 CFR 164.502(a); Safe Harbor 164.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache
 
 import regex
@@ -22,8 +21,8 @@ from bedside.guard.findings import Entity, Finding
 from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
 from bedside.guard.normalize import Normalized
+from bedside.guard.phi_places import places
 from bedside.guard.phrases import CueSet
-from bedside.guard.prefixes import hint
 
 # Identifiers with no innocent use in a post: any one of them is a disclosure.
 _ALWAYS = frozenset({"SSN", "MRN", "HEALTH_PLAN_ID", "ACCOUNT", "DEVICE_ID", "VEHICLE", "LICENSE",
@@ -39,55 +38,6 @@ _ROLE_MAILBOX = regex.compile(
 _CLINICIAN = regex.compile(
     r"(?:\b(?:dr|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
     r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
-# A facility word, then the capitalised words before it make its name ("Springfield Memorial").
-_FACILITY_WORD = re.compile(
-    r"\b(?:Hospital|Medical Cent(?:er|re)|Memorial|Regional|General|Infirmary|Hospice|Nursing Home|"
-    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Elem|Middle School|High School|High|"
-    r"Academy|University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|"
-    r"Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
-    r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b|[A-Z][a-z]+ Children'?s\b(?! [A-Z])")
-_NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
-_TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
-# Lower-case writing: "a lady from millbrook". The word after "from" in a description of a person
-# is their town (or employer) unless it is an ordinary word.
-_PERSON_FROM = re.compile(
-    r"\b(?:lady|guy|man|woman|dude|kid|teen|boy|girl|family|couple|gentleman|fella|pt|patient|"
-    r"farmer|someone|grandma|grandpa|mom|dad|twins)s?(?: of \d+)? "
-    r"(?:from|out in|over in|up in|down in) (?:the )?"
-    r"([a-z]{3,}(?: (?:county|valley|township|heights|springs|falls|creek))?)\b")
-# Lower case: "westbrook daycare". One word before a school or care word names the place.
-_LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|high school|"
-                r"academy|nursing home|memorial|rehab center|senior center)\b")
-_LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
-_FROM_WORDS = (" from ", " out in ", " over in ", " up in ", " down in ")  # in _PERSON_FROM
-# Tests that let a text skip a place pattern: it cannot match without one of these.
-_HINTS = {p: hint(p) for p in (_FACILITY_WORD, _TOWN, _PERSON_FROM)}
-_HINTS[_LOWER_FACILITY] = re.compile(" " + _LOWER_PLACE)
-_NOT_PLACE = frozenset({
-    "the", "work", "school", "church", "home", "here", "there", "town", "out", "our", "my", "his",
-    "her", "their", "your", "next", "down", "up", "across", "around", "way", "back", "nowhere",
-    "somewhere", "another", "other", "last", "this", "that", "earlier", "before", "yesterday",
-    "today", "tonight", "again", "behind", "far", "over", "above", "below", "outside", "inside",
-    "class", "college", "camp", "daycare", "practice", "clinic", "office", "hospital", "er",
-    "urgent", "nursing", "jail", "prison", "abroad", "overseas", "state", "country", "city",
-    "gym", "store", "bar", "party", "neighborhood", "area", "suburbs", "team", "league", "band",
-    "internet", "online", "news", "same", "nearby",
-    # ages, not places: "kids from newborn up to 21", "from birth to 18"
-    "newborn", "newborns", "birth", "infancy", "age", "ages", "toddlers", "babies", "preschool",
-    "kindergarten", "teens", "adulthood", "zero", "one", "two", "three", "six", "twelve"})
-# "Bounce Zone off Hwy 101": a named place by a numbered road.
-_OFF_ROAD = re.compile(r"\b(?:[A-Z][\w'&-]*\s+){1,3}off\s+(?:(?:Hwy|Highway|Route|Rte|Rt|FM|SR|US"
-                       r"|County R(?:oa)?d|CR|I)[- ]?\d+|[Ee]xit \d+)")
-_HINTS[_OFF_ROAD] = re.compile(" off ")
-_NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
-                           "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
-                           "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
-_NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
-                       "January", "February", "March", "April", "May", "June", "July", "August",
-                       "September", "October", "November", "December", "Monday", "Tuesday",
-                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Medicine",
-                       "Dr", "Mr", "Mrs", "Ms", "Miss", "America", "English", "Spanish"})
-
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
@@ -272,43 +222,6 @@ def _personal_page(url: str) -> bool:
     return _personal_pages().search(url) is not None
 
 
-def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    test = _HINTS[pattern]
-    return pattern.finditer(text) if test is None or test.search(text) else iter(())
-
-
-def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
-            facilities: bool = True) -> list[tuple[Entity, bool]]:
-    """Facilities and small towns named in free text (beyond street addresses): (place, is_town).
-    Facilities only if `facilities` (the caller keeps none when the text has no date)."""
-    text = norm.text.text
-    own = " ".join((context.practice.name, *context.practice.addresses)).lower()
-    found: list[tuple[Entity, bool]] = []
-
-    def add(begin: int, finish: int, town: bool) -> None:
-        start, end = norm.text.span(begin, finish)
-        if text[begin:finish].lower() in own or any(s < end and start < e for s, e in taken):
-            return
-        found.append((Entity("GEO", start, end, norm.original[start:end]), town))
-
-    for m in _finditer(_FACILITY_WORD, text) if facilities else ():
-        before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
-        add(before.start() if before else m.start(), m.end(), False)
-    for m in _finditer(_OFF_ROAD, text) if facilities else ():
-        add(m.start(), m.end(), False)
-    for m in _finditer(_TOWN, text):
-        if m.group(1).split()[0] not in _NOT_TOWN:
-            add(m.start(1), m.end(1), True)
-    for m in _finditer(_LOWER_FACILITY, text) if facilities else ():
-        if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
-            add(m.start(), m.end(), False)
-    # the pattern's literal " from " or " ... in ": a few `in` tests skip most texts in C
-    from_words = any(w in text for w in _FROM_WORDS)
-    for m in _finditer(_PERSON_FROM, text) if from_words else ():
-        if m.group(1).split()[0] not in _NOT_PLACE:
-            add(m.start(1), m.end(1), True)
-    return found
-
 
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
     """Findings for patient identifiers and patient-relationship confirmations."""
@@ -361,7 +274,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     acute = cues.get("encounter_events", [])
     encounters: list[tuple[int, int]] = []  # another facility + a clock time + acute care
     if anchors or indefinite or (acute and clock):
-        for place, town in _places(norm, context, taken, facilities=bool(dates)):
+        for place, town in places(norm, context, taken, facilities=bool(dates)):
             span = (place.start, place.end)
             if not town and _near(span, clock, 60) and _near(span, acute) and not _near(
                     span, cues.get("teaching_events", []), 60):
