@@ -84,7 +84,8 @@ _CONTEXT_IDS: tuple[tuple[str, str], ...] = (
 )
 _PLATE = regex.compile(
     r"(?i:\b(?:licen[cs]e )?plates?|\btags?)(?:\s*(?:#|:|no\.?|number))?\s+"
-    r"(?P<code>(?:[A-Z]{2}\s+)?(?=[A-Z0-9 -]*\d)(?=(?:[ -]?[A-Z0-9]){3})[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){0,2})(?![\w])"
+    r"(?P<code>(?:[A-Z]{2}\s+)?(?=[A-Z0-9 -]*\d)(?=(?:[ -]?[A-Z0-9]){3})"
+    r"[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){0,2})(?![\w])"
 )
 _BIOMETRIC = regex.compile(
     r"\b(?:finger ?prints?|thumb ?prints?|palm ?prints?|retina(?:l)? scans?|iris scans?"

@@ -36,7 +36,7 @@ _ROLE_MAILBOX = regex.compile(
     r"^(?:info|hello|contact|support|help|office|admin|billing|press|media|team|appointments?|"
     r"frontdesk|reception|careers|jobs|privacy|feedback|noreply|no-reply)@", regex.I)
 _CLINICIAN = regex.compile(
-    r"(?:\b(?:dr|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
+    r"(?:\b(?:dr|doc|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
     r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
@@ -124,6 +124,32 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|this|one) (?:[\w'-]+ ){1,2}$")
 _GLUED_AGE = re.compile(r"(?<![\w/.])(?:\d{1,3}(?:yo|y/o)|g\d{1,2}p\d{1,2})(?![\w])")
 
 
+# No one patient: "every 80 yr old", "if one more frequent flyer", "12-18 y/o's" (a group or a
+# hypothetical); "my baby", "baby shower", "a baby np" (the author's own child, or a modifier).
+_GENERIC_BEFORE = re.compile(
+    r"(?:\b(?:every|any|all|most|many|each|no)(?: \d+| of (?:my|our|the|these|those))?"
+    r"|\b(?:if|when|whenever|every time|next time|once) (?:one more|another|any|some|a|an))\s*$")
+_RANGE_BEFORE = re.compile(r"\d ?(?:-|to) ?$")  # "12-18 y/o": a range of ages
+_FAMILY_WORDS = frozenset({"baby", "babies", "twins", "newborn", "preemie"})
+_OWN_BEFORE = re.compile(r"\b(?:my|our own|my own)(?: (?:little|lil|sweet|youngest|oldest|own))? $")
+_MODIFIER_AFTER = re.compile(
+    r" (?:shower|food|formula|wipes|monitor|teeth|blues|fever|steps|aspirin|shampoo|carrier|names?"
+    r"|gear|registry|sign|clothes|boom|np|nurse|nurses|doc|doctor|resident|intern|attending|fat"
+    r"|brain|face|powder|oil|lotion|sling|swing|bump|announcement|photographer)\b")
+
+
+def _nobody(sk: str, s: int, e: int) -> bool:
+    """Is a definite-patient cue about no one patient (a group, a hypothetical, one's own child,
+    or a modifier)?"""
+    before = sk[max(0, s - 24):s]
+    if _GENERIC_BEFORE.search(before) or sk.startswith(("'s", "s "), e) or (
+            sk[s:s + 1].isdigit() and _RANGE_BEFORE.search(before)):
+        return True
+    if sk[s:e] in _FAMILY_WORDS:
+        return bool(_OWN_BEFORE.search(before) or _MODIFIER_AFTER.match(sk, e))
+    return False
+
+
 def cue_patterns() -> list[re.Pattern[str]]:
     """The cue lists' regexes, for the shared scan of heads.py."""
     return [c.rest for c in (_cues(False), _cues(True)) if c.rest is not None]
@@ -153,7 +179,8 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
         if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
             digits = norm.text.text if len(norm.text.text) == len(sk.text) else sk.text
             spans = [(s, e) for s, e in spans if not (digits[s:s + 1].isdigit() and
-                                                     sk.text[max(0, s - 3):s] == "at ")]
+                                                     sk.text[max(0, s - 3):s] == "at ")
+                     and not _nobody(sk.text, s, e)]
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
         found[kind] = spans if identity else [sk.span(s, e) for s, e in spans]
@@ -197,7 +224,7 @@ def _is_clinician(e: Entity, original: str) -> bool:
     before = original[max(0, e.start - 9):e.start]
     after = original[e.end:e.end + 8]
     return bool(_CLINICIAN.search(before) or _CLINICIAN.match(after)) or e.text.lower().startswith(
-        ("dr ", "dr.", "doctor "))
+        ("dr ", "dr.", "doc ", "doctor "))
 
 
 def _in_own_address(text: str, context: Context) -> bool:
@@ -273,14 +300,16 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         c.isdigit() for c in e.text)]
     acute = cues.get("encounter_events", [])
     encounters: list[tuple[int, int]] = []  # another facility + a clock time + acute care
+    teaching = cues.get("teaching_events", [])
     if anchors or indefinite or (acute and clock):
         for place, town in places(norm, context, taken, facilities=bool(dates)):
             span = (place.start, place.end)
             if not town and _near(span, clock, 60) and _near(span, acute) and not _near(
-                    span, cues.get("teaching_events", []), 60):
+                    span, teaching, 60):
                 encounters.append(span)
             # A facility identifies an encounter only with a time; a small town does alone.
-            elif not (anchors or indefinite) or not (town or _near(span, dates, 60)):
+            elif not (anchors or indefinite) or not (town or _near(span, dates, 60)) or (
+                    town and any(0 <= span[0] - e <= 6 for _, e in teaching)):  # "talk in Austin"
                 continue
             candidates.append(place)
     for e in candidates:
