@@ -218,7 +218,6 @@ _KEYWORDS = (
 # LFM-220847"): the longest keyword, a gap of three words and a code's 24 characters.
 _CODE_REACH = 90
 
-
 _PLATE_WORDS = frozenset({"plate", "plates", "tag", "tags"})  # whole words in every _PLATE match
 
 
