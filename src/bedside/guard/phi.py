@@ -39,6 +39,11 @@ _CLINICIAN = regex.compile(
     r"(?:\b(?:dr|doc|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
     r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
 
+# A name followed by the person's work at the practice is staff or a volunteer, not a patient.
+_STAFF_AFTER = re.compile(
+    r",? (?:who|that) (?:has |have |had )?(?:volunteered|volunteers|worked|works|answered|answers|"
+    r"runs|ran|manages|managed|staffed|staffs|been (?:with us|on our team|volunteering|working))\b")
+
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
               "teaching_events", "patient_with_care", "injured_who")
@@ -223,6 +228,8 @@ def _is_clinician(e: Entity, original: str) -> bool:
     """A name written with a clinician's title or credentials is a colleague, not a patient."""
     before = original[max(0, e.start - 9):e.start]
     after = original[e.end:e.end + 8]
+    if _STAFF_AFTER.match(original, e.end):  # "Miss Ruby, who has volunteered at our desk"
+        return True
     return bool(_CLINICIAN.search(before) or _CLINICIAN.match(after)) or e.text.lower().startswith(
         ("dr ", "dr.", "doc ", "doctor "))
 
@@ -323,6 +330,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             findings.append(_entity_finding(e, norm))
         elif e.type == "URL" and anchors and _personal_page(e.text):
             findings.append(_entity_finding(e, norm))
+        elif e.type == "DATE" and is_year_only(e.text):
+            continue  # Safe Harbor lets the year alone stay ("has come to us since 1998")
         elif e.type in ("DATE", "GEO") and (tied(e) or _labelled_birth(e, births, norm.original)):
             findings.append(_entity_finding(e, norm))
 
