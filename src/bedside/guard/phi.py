@@ -44,6 +44,10 @@ _STAFF_AFTER = re.compile(
     r",? (?:who|that) (?:has |have |had )?(?:volunteered|volunteers|worked|works|answered|answers|"
     r"runs|ran|manages|managed|staffed|staffs|been (?:with us|on our team|volunteering|working))\b")
 
+# "on a friday", "every tuesday": any such day, not the date of one visit
+_ANY_DAY = re.compile(r"\b(?:a|an|every|any|most|some|each|other|no)\s+$", re.I)
+_WEEKDAY = re.compile(r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b", re.I)
+
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
               "teaching_events", "patient_with_care", "injured_who")
@@ -330,8 +334,9 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             findings.append(_entity_finding(e, norm))
         elif e.type == "URL" and anchors and _personal_page(e.text):
             findings.append(_entity_finding(e, norm))
-        elif e.type == "DATE" and is_year_only(e.text):
-            continue  # Safe Harbor lets the year alone stay ("has come to us since 1998")
+        elif e.type == "DATE" and (is_year_only(e.text) or _ANY_DAY.search(
+                norm.original, max(0, e.start - 12), e.start) and _WEEKDAY.match(e.text)):
+            continue  # Safe Harbor lets the year alone stay; "every tuesday" is no one day
         elif e.type in ("DATE", "GEO") and (tied(e) or _labelled_birth(e, births, norm.original)):
             findings.append(_entity_finding(e, norm))
 
