@@ -22,6 +22,7 @@ from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
 from bedside.guard.normalize import Normalized
 from bedside.guard.phi_places import places
+from bedside.guard.phi_records import record_numbers
 from bedside.guard.phrases import CueSet
 
 # Identifiers with no innocent use in a post: any one of them is a disclosure.
@@ -303,6 +304,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     births = cues.get("birth_labels", [])
     candidates = [e for e in entities if e.type != "NAME"]
     taken = [(e.start, e.end) for e in entities]
+    candidates += record_numbers(norm.original, taken)  # "MRNs need 11 digits. typed 4008..."
     for start, end in cues.get("relative_dates", []):  # "last nite", "this aftn"
         if not any(s < end and start < e for s, e in taken):
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
