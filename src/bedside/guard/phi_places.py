@@ -36,8 +36,15 @@ _LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|
                 r"academy|nursing home|memorial|rehab center|senior center)\b")
 _LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
 _FROM_WORDS = (" from ", " out in ", " over in ", " up in ", " down in ")  # in _PERSON_FROM
+# "he's a tattoo artist in mesa": a person's trade and the (lower-case) town they work in.
+_WORKS_IN = re.compile(
+    r"\b(?:he's|she's|hes|shes|he is|she is|who's|whos|works as) an? (?:[a-z]+ )?(?:artist|teacher|"
+    r"nurse|barber|stylist|mechanic|farmer|rancher|pastor|coach|cop|officer|firefighter|realtor|"
+    r"lawyer|chef|baker|bartender|driver|contractor|electrician|plumber|welder|owner|vet|dentist) "
+    r"(?:in|from|out of|over in|up in|down in) ([a-z]{3,})\b")
 # Tests that let a text skip a place pattern: it cannot match without one of these.
 _HINTS = {p: hint(p) for p in (_FACILITY_WORD, _TOWN, _PERSON_FROM)}
+_HINTS[_WORKS_IN] = re.compile(r"(?:s|is|as) an? ")
 _HINTS[_LOWER_FACILITY] = re.compile(" " + _LOWER_PLACE)
 _NOT_PLACE = frozenset({
     "the", "work", "school", "church", "home", "here", "there", "town", "out", "our", "my", "his",
@@ -47,7 +54,7 @@ _NOT_PLACE = frozenset({
     "class", "college", "camp", "daycare", "practice", "clinic", "office", "hospital", "er",
     "urgent", "nursing", "jail", "prison", "abroad", "overseas", "state", "country", "city",
     "gym", "store", "bar", "party", "neighborhood", "area", "suburbs", "team", "league", "band",
-    "internet", "online", "news", "same", "nearby",
+    "internet", "online", "news", "same", "nearby", "training", "residency", "recovery", "charge",
     # ages, not places: "kids from newborn up to 21", "from birth to 18"
     "newborn", "newborns", "birth", "infancy", "age", "ages", "toddlers", "babies", "preschool",
     "kindergarten", "teens", "adulthood", "zero", "one", "two", "three", "six", "twelve"})
@@ -99,5 +106,8 @@ def places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
     from_words = any(w in text for w in _FROM_WORDS)
     for m in _finditer(_PERSON_FROM, text) if from_words else ():
         if m.group(1).split()[0] not in _NOT_PLACE:
+            add(m.start(1), m.end(1), True)
+    for m in _finditer(_WORKS_IN, text):
+        if m.group(1) not in _NOT_PLACE:
             add(m.start(1), m.end(1), True)
     return found
