@@ -657,6 +657,7 @@ def test_shorthand_no_phi(text: str, ctx: Context) -> None:
     "we'd love to see u for ur sports physical, book online",
     "thanks for being such a patient crowd while the phones were down",
     "thx for stopping by our booth at the fair!",
+    "we'd love to be ur new pediatrician, call us to book",
 ])
 def test_shorthand_safe_replies(text: str) -> None:
     assert phi(text, H_REPLY) == {}
@@ -693,6 +694,10 @@ SPA_URGENT_REPLIES = [
     ("omg it was such a blast doing ur wedding lashes!!",
      {"PATIENT_RELATIONSHIP": "ur wedding lashes"}),
     ("loved doing ur peels this spring, ur skin is glowing", {"PATIENT_RELATIONSHIP": "ur peels"}),
+    ("being ur therapist these two yrs was an honor",
+     {"PATIENT_RELATIONSHIP": "being ur therapist"}),
+    ("of course we remember u, ur knee scope was a wild one",
+     {"PATIENT_RELATIONSHIP": "remember u"}),
 ]
 SPA_URGENT_CLEAN = [
     # the author's own child and a day
