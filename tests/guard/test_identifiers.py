@@ -44,6 +44,7 @@ def _found(text: str, practice: Practice = PRACTICE) -> list[tuple[str, str]]:
         ("medicare 1EG4-TE5-MK73", "HEALTH_PLAN_ID", "1EG4-TE5-MK73"),
         ("DEA number AB1234563 on the script", "LICENSE", "AB1234563"),
         ("the truck with plate IL 8KX 442 again", "VEHICLE", "IL 8KX 442"),
+        ("his tag 7TRR 21 was on the intake sheet", "VEHICLE", "7TRR 21"),
         ("VIN 1HGCM82633A004352 from the crash", "VEHICLE", "1HGCM82633A004352"),
         ("pacemaker serial PJN612345H noisy", "DEVICE_ID", "PJN612345H"),
         ("MAC 00:1A:2B:3C:4D:5E", "DEVICE_ID", "00:1A:2B:3C:4D:5E"),
@@ -117,6 +118,9 @@ def test_finds(text: str, etype: str, span: str) -> None:
         ("NPI 1245319599", "PHONE"),
         ("NPI 1245319599", "LICENSE"),
         ("SSN 078-05-1120 is the Woolworth sample", "SSN"),
+        # "tag 2 friends": a plate needs three characters
+        ("tag 2 friends to enter the giveaway", "VEHICLE"),
+        ("pls tag 10 pals below", "VEHICLE"),
     ],
 )
 def test_does_not_find(text: str, etype: str) -> None:

@@ -657,6 +657,87 @@ def test_shorthand_no_phi(text: str, ctx: Context) -> None:
     "we'd love to see u for ur sports physical, book online",
     "thanks for being such a patient crowd while the phones were down",
     "thx for stopping by our booth at the fair!",
+    "we'd love to be ur new pediatrician, call us to book",
 ])
 def test_shorthand_safe_replies(text: str) -> None:
     assert phi(text, H_REPLY) == {}
+
+
+# Families from messier derm/med-spa and urgent-care posts (written afresh, not copied).
+SPA_URGENT_FLAGGED = [
+    # a carousel of one client's results, slang for a client
+    ("before ➡️ after on one of our botox babes, 20 units and she looks rested ✨", H_PRACTICE,
+     {"PHOTO": "before ➡️ after"}),
+    # a photo of a patient with the face cut out is still a patient's image
+    ("snapped a pic of the angriest poison ivy rash in clinic, this guy was miserable "
+     "(blurred his face ofc)", H_POST, {"PHOTO": "pic"}),
+    # a familiar local worker with a diagnosis singles him out
+    ("big hugs to our favorite FedEx driver who finally let us treat his eczema 💚", H_PRACTICE,
+     {"OTHER_ID": "our favorite FedEx driver"}),
+    # the coach of a named team, seen today
+    ("the Wildcats varsity basketball coach came in today w/ a BP of 200/120", H_POST,
+     {"OTHER_ID": "Wildcats varsity basketball coach", "DATE": "today"}),
+    # the author of a review, singled out in a post
+    ("to the guy who left us a 2 star bc we wouldnt refill his xanax early: no.", H_POST,
+     {"OTHER_ID": "the guy who left us a 2"}),
+    # a record number a few words after its label
+    ("the new EHR wants the MRN twice. entered 7730021984 again for the same man 🙄", H_POST,
+     {"MRN": "7730021984"}),
+    # obstetric shorthand for one patient, a named hospital and a clock time
+    ("caught a 9lb nugget at 4:40am at Riverbend Regional for a primip who pushed 2 hrs", H_POST,
+     {"GEO": "Riverbend Regional", "DATE": "4:40am"}),
+    # a pregnancy loss with a day, and the mother as the patient
+    ("hard shift. an 18 wk loss last night and mom was so strong. hug ur people", H_POST,
+     {"DATE": "last night"}),
+]
+SPA_URGENT_REPLIES = [
+    ("omg it was such a blast doing ur wedding lashes!!",
+     {"PATIENT_RELATIONSHIP": "ur wedding lashes"}),
+    ("loved doing ur peels this spring, ur skin is glowing", {"PATIENT_RELATIONSHIP": "ur peels"}),
+    ("being ur therapist these two yrs was an honor",
+     {"PATIENT_RELATIONSHIP": "being ur therapist"}),
+    ("of course we remember u, ur knee scope was a wild one",
+     {"PATIENT_RELATIONSHIP": "remember u"}),
+]
+SPA_URGENT_CLEAN = [
+    # the author's own child and a day
+    ("my baby boy turns 4 today and wants a dinosaur cake", H_POST),
+    ("my little baby graduated preschool this morning 😭", H_POST),
+    # a baby shower, a baby nurse: a modifier, not a patient
+    ("hosting a baby shower for our nurse Jen sat 5/3 at noon at the office 🎀", H_PRACTICE),
+    # a group and a hypothetical, not one patient
+    ("every 80 yr old on a blood thinner deserves a fall-risk talk this morning and every morning",
+     H_POST),
+    ("if one more frequent flyer shows up at 11:55 on a sunday for a work note im out",
+     H_POST),
+    ("we screen 2-5 y/o's for lead at well visits", H_PRACTICE),
+    # a colleague written with "Doc", and a staff volunteer with her years
+    ("Doc Ramos is the best in the county, says a real patient", H_PRACTICE),
+    ("happy birthday to Miss June, who has volunteered at our desk every monday since 2009",
+     H_PRACTICE),
+    # a historical physician and an idiom
+    ("Mohs was a Wisconsin surgeon who came up w/ the technique; doing 4 of them tmrw", H_POST),
+    # a meeting city is not a patient's town
+    ("presented our 12-18 y/o screening data at the state conference in Austin this wknd", H_POST),
+    # "tag 2 friends" is no plate
+    ("giveaway! tag 2 friends to enter, winner picked 6/30", H_PRACTICE),
+]
+
+
+@pytest.mark.parametrize(("text", "ctx", "expected"), SPA_URGENT_FLAGGED)
+def test_spa_urgent_patient_identifiers(text: str, ctx: Context, expected: dict[str, str]) -> None:
+    found = phi(text, ctx)
+    for phi_type, excerpt in expected.items():
+        assert any(excerpt in got for got in found.get(phi_type, [])), (phi_type, excerpt, found)
+
+
+@pytest.mark.parametrize(("text", "expected"), SPA_URGENT_REPLIES)
+def test_spa_replies_confirm_care(text: str, expected: dict[str, str]) -> None:
+    found = phi(text, H_REPLY)
+    for phi_type, excerpt in expected.items():
+        assert any(excerpt in got for got in found.get(phi_type, [])), (phi_type, excerpt, found)
+
+
+@pytest.mark.parametrize(("text", "ctx"), SPA_URGENT_CLEAN)
+def test_spa_urgent_no_phi(text: str, ctx: Context) -> None:
+    assert phi(text, ctx) == {}

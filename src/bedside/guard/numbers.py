@@ -84,7 +84,8 @@ _CONTEXT_IDS: tuple[tuple[str, str], ...] = (
 )
 _PLATE = regex.compile(
     r"(?i:\b(?:licen[cs]e )?plates?|\btags?)(?:\s*(?:#|:|no\.?|number))?\s+"
-    r"(?P<code>(?:[A-Z]{2}\s+)?(?=[A-Z0-9 -]*\d)[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){0,2})(?![\w])"
+    r"(?P<code>(?:[A-Z]{2}\s+)?(?=[A-Z0-9 -]*\d)(?=(?:[ -]?[A-Z0-9]){3})"
+    r"[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){0,2})(?![\w])"
 )
 _BIOMETRIC = regex.compile(
     r"\b(?:finger ?prints?|thumb ?prints?|palm ?prints?|retina(?:l)? scans?|iris scans?"
@@ -216,7 +217,6 @@ _KEYWORDS = (
 # Furthest a code's first digit lies from the start of its keyword ("medical record number:
 # LFM-220847"): the longest keyword, a gap of three words and a code's 24 characters.
 _CODE_REACH = 90
-
 
 _PLATE_WORDS = frozenset({"plate", "plates", "tag", "tags"})  # whole words in every _PLATE match
 

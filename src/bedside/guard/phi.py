@@ -10,7 +10,6 @@ person out. Every patient identifier blocks (45 CFR 164.502(a); Safe Harbor 164.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache
 
 import regex
@@ -22,8 +21,9 @@ from bedside.guard.findings import Entity, Finding
 from bedside.guard.lexicon import load_data
 from bedside.guard.names import is_public_name
 from bedside.guard.normalize import Normalized
+from bedside.guard.phi_places import places
+from bedside.guard.phi_records import record_numbers
 from bedside.guard.phrases import CueSet
-from bedside.guard.prefixes import hint
 
 # Identifiers with no innocent use in a post: any one of them is a disclosure.
 _ALWAYS = frozenset({"SSN", "MRN", "HEALTH_PLAN_ID", "ACCOUNT", "DEVICE_ID", "VEHICLE", "LICENSE",
@@ -37,57 +37,17 @@ _ROLE_MAILBOX = regex.compile(
     r"^(?:info|hello|contact|support|help|office|admin|billing|press|media|team|appointments?|"
     r"frontdesk|reception|careers|jobs|privacy|feedback|noreply|no-reply)@", regex.I)
 _CLINICIAN = regex.compile(
-    r"(?:\b(?:dr|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
+    r"(?:\b(?:dr|doc|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
     r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
-# A facility word, then the capitalised words before it make its name ("Springfield Memorial").
-_FACILITY_WORD = re.compile(
-    r"\b(?:Hospital|Medical Cent(?:er|re)|Memorial|Regional|General|Infirmary|Hospice|Nursing Home|"
-    r"Care Center|Rehab(?:ilitation)? Center|Elementary|Elem|Middle School|High School|High|"
-    r"Academy|University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|"
-    r"Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
-    r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b|[A-Z][a-z]+ Children'?s\b(?! [A-Z])")
-_NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
-_TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
-# Lower-case writing: "a lady from millbrook". The word after "from" in a description of a person
-# is their town (or employer) unless it is an ordinary word.
-_PERSON_FROM = re.compile(
-    r"\b(?:lady|guy|man|woman|dude|kid|teen|boy|girl|family|couple|gentleman|fella|pt|patient|"
-    r"farmer|someone|grandma|grandpa|mom|dad|twins)s?(?: of \d+)? "
-    r"(?:from|out in|over in|up in|down in) (?:the )?"
-    r"([a-z]{3,}(?: (?:county|valley|township|heights|springs|falls|creek))?)\b")
-# Lower case: "westbrook daycare". One word before a school or care word names the place.
-_LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|high school|"
-                r"academy|nursing home|memorial|rehab center|senior center)\b")
-_LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
-_FROM_WORDS = (" from ", " out in ", " over in ", " up in ", " down in ")  # in _PERSON_FROM
-# Tests that let a text skip a place pattern: it cannot match without one of these.
-_HINTS = {p: hint(p) for p in (_FACILITY_WORD, _TOWN, _PERSON_FROM)}
-_HINTS[_LOWER_FACILITY] = re.compile(" " + _LOWER_PLACE)
-_NOT_PLACE = frozenset({
-    "the", "work", "school", "church", "home", "here", "there", "town", "out", "our", "my", "his",
-    "her", "their", "your", "next", "down", "up", "across", "around", "way", "back", "nowhere",
-    "somewhere", "another", "other", "last", "this", "that", "earlier", "before", "yesterday",
-    "today", "tonight", "again", "behind", "far", "over", "above", "below", "outside", "inside",
-    "class", "college", "camp", "daycare", "practice", "clinic", "office", "hospital", "er",
-    "urgent", "nursing", "jail", "prison", "abroad", "overseas", "state", "country", "city",
-    "gym", "store", "bar", "party", "neighborhood", "area", "suburbs", "team", "league", "band",
-    "internet", "online", "news", "same", "nearby",
-    # ages, not places: "kids from newborn up to 21", "from birth to 18"
-    "newborn", "newborns", "birth", "infancy", "age", "ages", "toddlers", "babies", "preschool",
-    "kindergarten", "teens", "adulthood", "zero", "one", "two", "three", "six", "twelve"})
-# "Bounce Zone off Hwy 101": a named place by a numbered road.
-_OFF_ROAD = re.compile(r"\b(?:[A-Z][\w'&-]*\s+){1,3}off\s+(?:(?:Hwy|Highway|Route|Rte|Rt|FM|SR|US"
-                       r"|County R(?:oa)?d|CR|I)[- ]?\d+|[Ee]xit \d+)")
-_HINTS[_OFF_ROAD] = re.compile(" off ")
-_NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
-                           "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
-                           "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
-_NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
-                       "January", "February", "March", "April", "May", "June", "July", "August",
-                       "September", "October", "November", "December", "Monday", "Tuesday",
-                       "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Medicine",
-                       "Dr", "Mr", "Mrs", "Ms", "Miss", "America", "English", "Spanish"})
 
+# A name followed by the person's work at the practice is staff or a volunteer, not a patient.
+_STAFF_AFTER = re.compile(
+    r",? (?:who|that) (?:has |have |had )?(?:volunteered|volunteers|worked|works|answered|answers|"
+    r"runs|ran|manages|managed|staffed|staffs|been (?:with us|on our team|volunteering|working))\b")
+
+# "on a friday", "every tuesday": any such day, not the date of one visit
+_ANY_DAY = re.compile(r"\b(?:a|an|every|any|most|some|each|other|no)\s+$", re.I)
+_WEEKDAY = re.compile(r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?s?\b", re.I)
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
@@ -174,6 +134,32 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|this|one) (?:[\w'-]+ ){1,2}$")
 _GLUED_AGE = re.compile(r"(?<![\w/.])(?:\d{1,3}(?:yo|y/o)|g\d{1,2}p\d{1,2})(?![\w])")
 
 
+# No one patient: "every 80 yr old", "if one more frequent flyer", "12-18 y/o's" (a group or a
+# hypothetical); "my baby", "baby shower", "a baby np" (the author's own child, or a modifier).
+_GENERIC_BEFORE = re.compile(
+    r"(?:\b(?:every|any|all|most|many|each|no)(?: \d+| of (?:my|our|the|these|those))?"
+    r"|\b(?:if|when|whenever|every time|next time|once) (?:one more|another|any|some|a|an))\s*$")
+_RANGE_BEFORE = re.compile(r"\d ?(?:-|to) ?$")  # "12-18 y/o": a range of ages
+_FAMILY_WORDS = frozenset({"baby", "babies", "twins", "newborn", "preemie"})
+_OWN_BEFORE = re.compile(r"\b(?:my|our own|my own)(?: (?:little|lil|sweet|youngest|oldest|own))? $")
+_MODIFIER_AFTER = re.compile(
+    r" (?:shower|food|formula|wipes|monitor|teeth|blues|fever|steps|aspirin|shampoo|carrier|names?"
+    r"|gear|registry|sign|clothes|boom|np|nurse|nurses|doc|doctor|resident|intern|attending|fat"
+    r"|brain|face|powder|oil|lotion|sling|swing|bump|announcement|photographer)\b")
+
+
+def _nobody(sk: str, s: int, e: int) -> bool:
+    """Is a definite-patient cue about no one patient (a group, a hypothetical, one's own child,
+    or a modifier)?"""
+    before = sk[max(0, s - 24):s]
+    if _GENERIC_BEFORE.search(before) or sk.startswith(("'s", "s "), e) or (
+            sk[s:s + 1].isdigit() and _RANGE_BEFORE.search(before)):
+        return True
+    if sk[s:e] in _FAMILY_WORDS:
+        return bool(_OWN_BEFORE.search(before) or _MODIFIER_AFTER.match(sk, e))
+    return False
+
+
 def cue_patterns() -> list[re.Pattern[str]]:
     """The cue lists' regexes, for the shared scan of heads.py."""
     return [c.rest for c in (_cues(False), _cues(True)) if c.rest is not None]
@@ -203,7 +189,8 @@ def _find(norm: Normalized, reply: bool) -> dict[str, list[tuple[int, int]]]:
         if kind == "patient_definite":  # "pulled 500 at 44 yo": the author's own age
             digits = norm.text.text if len(norm.text.text) == len(sk.text) else sk.text
             spans = [(s, e) for s, e in spans if not (digits[s:s + 1].isdigit() and
-                                                     sk.text[max(0, s - 3):s] == "at ")]
+                                                     sk.text[max(0, s - 3):s] == "at ")
+                     and not _nobody(sk.text, s, e)]
         if kind in _PATIENT_KINDS:
             spans = [(s, e) for s, e in spans if not _SERVICE_AFTER.match(sk.text, e)]
         found[kind] = spans if identity else [sk.span(s, e) for s, e in spans]
@@ -246,8 +233,10 @@ def _is_clinician(e: Entity, original: str) -> bool:
     """A name written with a clinician's title or credentials is a colleague, not a patient."""
     before = original[max(0, e.start - 9):e.start]
     after = original[e.end:e.end + 8]
+    if _STAFF_AFTER.match(original, e.end):  # "Miss Ruby, who has volunteered at our desk"
+        return True
     return bool(_CLINICIAN.search(before) or _CLINICIAN.match(after)) or e.text.lower().startswith(
-        ("dr ", "dr.", "doctor "))
+        ("dr ", "dr.", "doc ", "doctor "))
 
 
 def _in_own_address(text: str, context: Context) -> bool:
@@ -271,43 +260,6 @@ def _personal_pages() -> re.Pattern[str]:
 def _personal_page(url: str) -> bool:
     return _personal_pages().search(url) is not None
 
-
-def _finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    test = _HINTS[pattern]
-    return pattern.finditer(text) if test is None or test.search(text) else iter(())
-
-
-def _places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
-            facilities: bool = True) -> list[tuple[Entity, bool]]:
-    """Facilities and small towns named in free text (beyond street addresses): (place, is_town).
-    Facilities only if `facilities` (the caller keeps none when the text has no date)."""
-    text = norm.text.text
-    own = " ".join((context.practice.name, *context.practice.addresses)).lower()
-    found: list[tuple[Entity, bool]] = []
-
-    def add(begin: int, finish: int, town: bool) -> None:
-        start, end = norm.text.span(begin, finish)
-        if text[begin:finish].lower() in own or any(s < end and start < e for s, e in taken):
-            return
-        found.append((Entity("GEO", start, end, norm.original[start:end]), town))
-
-    for m in _finditer(_FACILITY_WORD, text) if facilities else ():
-        before = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
-        add(before.start() if before else m.start(), m.end(), False)
-    for m in _finditer(_OFF_ROAD, text) if facilities else ():
-        add(m.start(), m.end(), False)
-    for m in _finditer(_TOWN, text):
-        if m.group(1).split()[0] not in _NOT_TOWN:
-            add(m.start(1), m.end(1), True)
-    for m in _finditer(_LOWER_FACILITY, text) if facilities else ():
-        if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
-            add(m.start(), m.end(), False)
-    # the pattern's literal " from " or " ... in ": a few `in` tests skip most texts in C
-    from_words = any(w in text for w in _FROM_WORDS)
-    for m in _finditer(_PERSON_FROM, text) if from_words else ():
-        if m.group(1).split()[0] not in _NOT_PLACE:
-            add(m.start(1), m.end(1), True)
-    return found
 
 
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
@@ -352,6 +304,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     births = cues.get("birth_labels", [])
     candidates = [e for e in entities if e.type != "NAME"]
     taken = [(e.start, e.end) for e in entities]
+    candidates += record_numbers(norm.original, taken)  # "MRNs need 11 digits. typed 4008..."
     for start, end in cues.get("relative_dates", []):  # "last nite", "this aftn"
         if not any(s < end and start < e for s, e in taken):
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
@@ -360,14 +313,16 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         c.isdigit() for c in e.text)]
     acute = cues.get("encounter_events", [])
     encounters: list[tuple[int, int]] = []  # another facility + a clock time + acute care
+    teaching = cues.get("teaching_events", [])
     if anchors or indefinite or (acute and clock):
-        for place, town in _places(norm, context, taken, facilities=bool(dates)):
+        for place, town in places(norm, context, taken, facilities=bool(dates)):
             span = (place.start, place.end)
             if not town and _near(span, clock, 60) and _near(span, acute) and not _near(
-                    span, cues.get("teaching_events", []), 60):
+                    span, teaching, 60):
                 encounters.append(span)
             # A facility identifies an encounter only with a time; a small town does alone.
-            elif not (anchors or indefinite) or not (town or _near(span, dates, 60)):
+            elif not (anchors or indefinite) or not (town or _near(span, dates, 60)) or (
+                    town and any(0 <= span[0] - e <= 6 for _, e in teaching)):  # "talk in Austin"
                 continue
             candidates.append(place)
     for e in candidates:
@@ -381,6 +336,9 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             findings.append(_entity_finding(e, norm))
         elif e.type == "URL" and anchors and _personal_page(e.text):
             findings.append(_entity_finding(e, norm))
+        elif e.type == "DATE" and (is_year_only(e.text) or _ANY_DAY.search(
+                norm.original, max(0, e.start - 12), e.start) and _WEEKDAY.match(e.text)):
+            continue  # Safe Harbor lets the year alone stay; "every tuesday" is no one day
         elif e.type in ("DATE", "GEO") and (tied(e) or _labelled_birth(e, births, norm.original)):
             findings.append(_entity_finding(e, norm))
 
