@@ -105,7 +105,22 @@ PHI = [
     ("one of our NICU mamas could use help, her fundraiser is gofundme.example/help-baby-rae",
      POST, "URL"),
     ("a local tv anchor is expecting triplets and no I won't say who 🤐", PERSONAL, "OTHER_ID"),
+    ("sutured the only veterinarian in our county today, 6 stitches after a bad calving", PERSONAL,
+     "OTHER_ID"),
+    ("the regular w/ the teardrop tattoo came in again asking for early refills", PERSONAL,
+     "OTHER_ID"),
 ]
+
+REPLIES = [
+    "so glad the group has been helping, keep coming back!",
+    "haha yes that was u in the chair on tuesday, u did great",
+    "well if u had showed up on time there would be no fee",
+]
+
+
+@pytest.mark.parametrize("text", REPLIES)
+def test_replies_that_place_the_reader_in_care_confirm_a_patient(text: str) -> None:
+    assert "PATIENT_RELATIONSHIP" in {f.phi_type for f in check(text, REPLY).findings}
 
 NO_PHI = [
     "Free car seat checks sat 4/12 at the Lucy Hart library, you don't have to be our patient!",
@@ -113,6 +128,8 @@ NO_PHI = [
     "10/10 would recommend the apple orchard this weekend, the kids loved it",
     "Our team spoke at the Georgia chapter meeting about postpartum depression screening.",
     "Handouts from today's class: cdc.gov/pregnancy and riverbendwh.example/classes",
+    "a Cochrane review says the varnish works; ask abt it at ur next cleaning",
+    "3 beers deep after the brandin and somebody wants a rash looked at, lol no",
 ]
 
 

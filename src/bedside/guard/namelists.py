@@ -34,7 +34,7 @@ PLACE_STARTS = frozenset("st ste saint san santa lake mount mt fort ft port".spl
 LOWER_WORDS = frozenset("""
 dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie mario luigi barbie
 ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
-nicu picu hemi edd geri dex tia gerd ega ros harley mercedes lexus kia irl
+nicu picu hemi edd geri dex tia gerd ega ros harley mercedes lexus kia irl abt bc tho thru rn
 """.split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
 # "Springfield Memorial", "Jackson County").

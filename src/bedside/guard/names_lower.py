@@ -310,7 +310,10 @@ _REPORTING = frozenset("say says said saying tell tells told".split())
 
 
 def _inflected(key: str, words: Words) -> bool:
-    """A common word with an ending: "fireworks burns", "river banks" (not "james")."""
+    """A common word with an ending: "fireworks burns", "river banks" (not "james"), or with its
+    final g dropped in speech: "after the brandin", "calvin season" (not "kevin")."""
+    if key.endswith("in") and len(key) > 4 and words.common_word(key + "g"):
+        return True
     return key.endswith("s") and (words.common_word(key[:-1]) or (
         key.endswith("es") and words.common_word(key[:-2])))
 
