@@ -80,7 +80,7 @@ MESSY_PROMOTIONAL = [
     "twisted an ankle? get seen today. coastortho.example/book",
     "skip the urgent care wait ⏱️ same day sprain appts → harborortho.example/appointments",
     "walk-ins ok saturdays for sports physicals, $30 cash",
-    "walk-in mornings all summer for camp forms!!",
+    "walk-in mornings all summer for camp forms!! $35, book ahead at our site",
     "health fair sat!! free t-shirts + raffle prizes for the kids, bring the whole family",
     "open house next thurs: giveaways, snacks, meet our PTs. tell ur friends!!",
     "⭐⭐⭐⭐⭐ from another happy patient 💙 'the whole team was amazing'",
@@ -102,6 +102,8 @@ MESSY_PROMOTIONAL = [
     "download our app to skip the line",
 ]
 MESSY_NOT_PROMOTIONAL = [
+    # a walk-in day alone is a notice, not a sale
+    "walk-in mornings all summer for camp forms!!",
     "call ur doctor if ur rash spreads fast or u get a fever",
     "pro tip: reapply spf every 2 hrs at the beach ☀️",
     "if ur kid has a fever over 104 call us or go to the ER",
