@@ -18,7 +18,7 @@ _LABEL = re.compile(
     r"\b(?:(?P<MRN>mrns?|mr ?#|medical record(?: number| no| #)?s?|chart (?:number|no|#))"
     r"|(?P<ACCOUNT>acct|accts|account (?:number|no|#)|account#|acc ?#)"
     r"|(?P<HEALTH_PLAN_ID>member (?:id|number|#)|(?:insurance|policy) (?:id|number|#)))", re.I)
-_GATE = ("mrn", "mr #", "mr#", "medical record", "chart n", "chart #", "acct", "acc", "account",
+_GATE = ("mrn", "mr #", "mr#", "medical record", "chart n", "chart #", "acc",  # acct, account
          "member", "insurance", "policy")
 # A code within reach of the label: 6 to 12 digits, maybe after a letter prefix ("ACC-77120").
 _CODE = re.compile(r"(?<![\w/.:$-])(?:(?P<prefix>[A-Za-z]{2,4})[-#]?)?\d{5,12}(?![\w/:%-]|[.,]\d)")

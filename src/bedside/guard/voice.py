@@ -86,7 +86,7 @@ def check_voice(norm: Normalized, context: Context) -> tuple[list[Finding], bool
     score = sum(weights.values())
     threshold, most = _threshold()
     # Politics stays personal however clinical its subject (a vote on Medicaid is still a vote).
-    firm = sum(cues[k][0].weight for k in weights if cues[k][0].id in _firm())
+    firm = sum(rule.weight for rule, _, _ in cues.values() if rule.id in _firm())
     if score >= threshold and firm < threshold:
         # Health cues only matter once the private-life cues reach the bar. Each distinct one
         # counts (a safety tip has several), up to `most`, so a post full of private life stays
