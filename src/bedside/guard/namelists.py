@@ -54,7 +54,8 @@ gata katu utca tér strasse straße gasse weg laan straat
 # library", "Joe Smith park"); PLACE_SUFFIXES needs a capital, as many of its words are common.
 LOWER_FACILITIES = frozenset("""
 library elementary hospital clinic park stadium memorial academy church chapel cathedral arena
-mall airport bridge museum
+mall airport bridge museum beach lake river pier causeway trail zoo aquarium marina boardwalk
+fairgrounds
 """.split())
 # A US state written alone is the place ("the Georgia chapter", "back in Virginia"), not a person.
 US_STATES = frozenset("""
@@ -62,6 +63,20 @@ alabama alaska arizona arkansas california colorado connecticut delaware florida
 idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
 minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
 tennessee texas utah vermont virginia washington wisconsin wyoming
+""".split())
+# Countries and continents: larger than a state, so never a Safe Harbor geographic subdivision
+# (45 CFR 164.514(b)(2)(i)(B); ../shared/domain/hipaa.md) and never a person ("a resident in
+# Germany").
+COUNTRIES = frozenset("""
+afghanistan albania algeria argentina armenia australia austria bangladesh belgium bolivia
+brazil bulgaria cambodia cameroon canada chile china colombia croatia cuba cyprus denmark
+ecuador egypt england estonia ethiopia europe africa asia antarctica finland france germany
+ghana greece guatemala haiti honduras hungary iceland india indonesia iran iraq ireland israel
+italy jamaica japan jordan kenya korea laos latvia lebanon liberia lithuania mexico mongolia
+morocco nepal netherlands nicaragua nigeria norway pakistan panama peru philippines poland
+portugal romania russia rwanda scotland senegal serbia singapore slovakia somalia spain
+sudan sweden switzerland syria taiwan tanzania thailand turkey uganda ukraine uruguay
+venezuela vietnam wales yemen zambia zimbabwe
 """.split())
 # Months, weekdays, holidays and similar calendar words are never names in this sense.
 CALENDAR = frozenset("""

@@ -243,9 +243,10 @@ class _Finder:
             nxt = self.doc.joined(b, True)
             if nxt is not None and nxt.cap and nxt.key in PLACE_SUFFIXES:
                 return True
-            low = nxt or self.doc.joined(b)
-            if low is not None and low.key in LOWER_FACILITIES:
-                return True
+        # "Gandy bridge", "the Mary Vinson library": a facility noun in any case after the run
+        low = self.doc.joined(b)
+        if low is not None and low.key in LOWER_FACILITIES:
+            return True
         lo = max(0, a.start - 24)
         if _DIGIT.search(text, lo, a.start) and _NUM_BEFORE.search(text, lo, a.start):
             return True

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from bedside.guard.context import Context
 from bedside.guard.findings import Entity
+from bedside.guard.namelists import COUNTRIES, US_STATES
 from bedside.guard.normalize import Normalized
 from bedside.guard.prefixes import hint
 
@@ -65,6 +66,10 @@ _HINTS[_OFF_ROAD] = re.compile(" off ")
 _NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
                            "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
                            "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
+# A country or a state alone is larger than Safe Harbor's subdivisions: "a resident in Germany".
+_LARGER = COUNTRIES | US_STATES | {"new york", "new jersey", "new mexico", "new hampshire",
+                                    "north carolina", "south carolina", "north dakota",
+                                    "south dakota", "west virginia", "rhode island"}
 _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
                        "January", "February", "March", "April", "May", "June", "July", "August",
                        "September", "October", "November", "December", "Monday", "Tuesday",
@@ -97,7 +102,7 @@ def places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
     for m in _finditer(_OFF_ROAD, text) if facilities else ():
         add(m.start(), m.end(), False)
     for m in _finditer(_TOWN, text):
-        if m.group(1).split()[0] not in _NOT_TOWN:
+        if m.group(1).split()[0] not in _NOT_TOWN and m.group(1).lower() not in _LARGER:
             add(m.start(1), m.end(1), True)
     for m in _finditer(_LOWER_FACILITY, text) if facilities else ():
         if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
