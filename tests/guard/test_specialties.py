@@ -65,3 +65,28 @@ NO_PHI = [
 @pytest.mark.parametrize("text", NO_PHI)
 def test_landmarks_countries_and_famous_names_are_no_patient(text: str) -> None:
     assert _phi(text, POST) == set(), [(f.phi_type, f.excerpt) for f in check(text, POST).findings]
+
+
+SELLING = [
+    "our brand new sleep lab is open on the 3rd floor! call 555-010-7700 to get on the schedule",
+    "I'm now seeing adult congenital heart consults on tuesdays. DM me or call 555-010-7700",
+    "holter results in 48 hrs and we can usually get u in this week, call 555-010-7700",
+    "our device clinic has evening hours now, referrals welcome 555-010-7700",
+]
+
+NOT_SELLING = [
+    # a number to call alone is a notice, not a sale
+    "office closed for the storm today; for urgent device alarms call 555-010-7700",
+    "we are now seeing a lot of RSV in adults too: wash hands, stay home when sick",
+    "start at cdc.gov/heartdisease for the basics; bring questions to your own doctor",
+]
+
+
+@pytest.mark.parametrize("text", SELLING)
+def test_new_services_and_numbers_to_book_sell(text: str) -> None:
+    assert check(text, POST).labels.promotional, text
+
+
+@pytest.mark.parametrize("text", NOT_SELLING)
+def test_notices_with_a_number_do_not_sell(text: str) -> None:
+    assert not check(text, POST).labels.promotional, text
