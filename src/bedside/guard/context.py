@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -38,6 +40,18 @@ class Context:
     kind: Kind = "post"
     account: Account = "practice"
     practice: Practice = field(default_factory=Practice)
+
+
+def in_own_place(text: str, practice: Practice) -> bool:
+    """Is `text` a run of whole words of the practice's own name or address ("Port Agate", its
+    town, its street)? Such a place is the practice's, not a patient's."""
+    return len(text) >= 4 and f" {text.lower()} " in _own_words(practice.name, practice.addresses)
+
+
+@cache
+def _own_words(name: str, addresses: tuple[str, ...]) -> str:
+    """The practice's name and addresses as lower-case words between single spaces."""
+    return " " + " ".join(re.findall(r"[\w'&-]+", " ".join((name, *addresses)).lower())) + " "
 
 
 _LIST_FIELDS = ("phones", "emails", "addresses", "websites", "staff")

@@ -15,7 +15,7 @@ from functools import cache
 import regex
 
 from bedside.guard import heads
-from bedside.guard.context import Context
+from bedside.guard.context import Context, in_own_place
 from bedside.guard.dates import is_year_only
 from bedside.guard.findings import Entity, Finding
 from bedside.guard.lexicon import load_data
@@ -239,18 +239,6 @@ def _is_clinician(e: Entity, original: str) -> bool:
         ("dr ", "dr.", "doc ", "doctor "))
 
 
-def _in_own_address(text: str, context: Context) -> bool:
-    """Is a name-like span a word run of the practice's own name or address (its town)?"""
-    return len(text) >= 4 and f" {text.lower()} " in _own_words(
-        context.practice.name, context.practice.addresses)
-
-
-@cache
-def _own_words(name: str, addresses: tuple[str, ...]) -> str:
-    """The practice's name and addresses as lower-case words between single spaces."""
-    return " " + " ".join(re.findall(r"[\w'&-]+", " ".join((name, *addresses)).lower())) + " "
-
-
 @cache
 def _personal_pages() -> re.Pattern[str]:
     """Sites whose pages belong to one person (data/phi.toml personal_pages)."""
@@ -283,7 +271,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     for e in entities:
         if e.type != "NAME" or e.own or is_public_name(e.text) or _is_clinician(e, norm.original):
             continue
-        if _in_own_address(e.text, context):  # "Port Agate": the practice's own town
+        if in_own_place(e.text, context.practice):  # "Port Agate": the practice's own town
             continue
         if definite or indefinite or care or relation:
             patient_names.append((e.start, e.end))

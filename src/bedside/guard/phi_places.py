@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bedside.guard.context import Context
+from bedside.guard.context import Context, in_own_place
 from bedside.guard.findings import Entity
 from bedside.guard.namelists import COUNTRIES, US_STATES
 from bedside.guard.normalize import Normalized
@@ -87,12 +87,12 @@ def places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
     """Facilities and small towns named in free text (beyond street addresses): (place, is_town).
     Facilities only if `facilities` (the caller keeps none when the text has no date)."""
     text = norm.text.text
-    own = " ".join((context.practice.name, *context.practice.addresses)).lower()
     found: list[tuple[Entity, bool]] = []
 
     def add(begin: int, finish: int, town: bool) -> None:
         start, end = norm.text.span(begin, finish)
-        if text[begin:finish].lower() in own or any(s < end and start < e for s, e in taken):
+        if in_own_place(text[begin:finish], context.practice) or any(
+                s < end and start < e for s, e in taken):
             return
         found.append((Entity("GEO", start, end, norm.original[start:end]), town))
 
