@@ -54,6 +54,19 @@ def test_numbers_are_not_leet() -> None:
     assert normalize("100% of 24/7 covid-19").skeleton.text == "100% of 24/7 covid-19"
 
 
+@pytest.mark.parametrize(("text", "kept"), [
+    ("our 8yo pt", "8yo"), ("down 7lbs", "7lbs"), ("350cc implants", "350cc"), ("at 3am", "3am"),
+    ("happy 4th!", "4th"), ("40mg daily", "40mg"), ("1st visit", "1st"),
+])
+def test_numbers_with_units_stay_numbers(text: str, kept: str) -> None:
+    assert kept in normalize(text).skeleton.text
+
+
+def test_a_stand_in_glued_to_a_word_is_still_undone() -> None:
+    assert "free" in normalize("fr33 consult").skeleton.text
+    assert "lose" in normalize("l0se 30lbs").skeleton.text
+
+
 def test_pure_foreign_words_are_not_folded() -> None:
     assert normalize("привет").text.text == "привет"
 

@@ -49,6 +49,11 @@ _LEET_TABLE = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "
                              "8": "b", "@": "a", "$": "s"})
 _LEET_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789@$")
 _NOT_LETTERS = str.maketrans("", "", "0123456789@$")
+# A number with its unit, ordinal or clock suffix ("8yo", "7lbs", "350cc", "3am", "1st") is no
+# disguised word: "8yo" must stay an age, not read "byo".
+_MEASURE = re.compile(
+    r"[0-9]+(?:yo|yof|yom|yr|yrs|mo|mos|wk|wks|lb|lbs|kg|mg|mcg|ml|cc|mm|cm|ft|am|pm|st|nd|rd|th|"
+    r"hr|hrs|min|mins|sec|secs|oz|cal|kcal|bpm|mph|ish)")
 
 
 def _unleet(low: str) -> str:
@@ -70,7 +75,7 @@ def _unleet(low: str) -> str:
         while e < n and low[e] in _LEET_CHARS:
             e += 1
         word = low[s:e]
-        if len(word.translate(_NOT_LETTERS)) >= 2:
+        if len(word.translate(_NOT_LETTERS)) >= 2 and not _MEASURE.fullmatch(word):
             parts.append(low[last:s])
             parts.append(word.translate(_LEET_TABLE))
             last = e
