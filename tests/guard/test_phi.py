@@ -94,6 +94,11 @@ CLEAN = [
     ("Everyone is welcome at our cooking demo on Nov 14, you don't need to be a patient.", POST),
     ("Dr. Smith from Mercy Hospital gave a great talk on sepsis today.", POST),
     ("Patients came in droves for flu shots today!", POST),
+    # Advice that sends the reader to their own clinicians confirms no care here.
+    ("GLP-1s raise aspiration risk, so pls dont stop on ur own - ask whoever is doing ur "
+     "procedure", REPLY),
+    ("the label suggests a backup method for 4 wks. talk to ur own prescriber abt ur specific "
+     "meds", REPLY),
 ]
 
 
