@@ -106,7 +106,7 @@ MESSY_PROMOTIONAL = [
     "a couple june cancellations just opened, dm me FAST",
     "same-day virtual consults, book at sierravistaplastics.example",
     "✨ 0% financing on mommy makeovers ✨ dm us",
-    "GLP-1s + our coaching = PERMANENT weight loss 💪 sierravistaplastics.example/glp1",
+    "GLP-1s + our coaching = PERMANENT weight loss 💪 dm us to start",
 ]
 MESSY_NOT_PROMOTIONAL = [
     # a walk-in day alone is a notice, not a sale
@@ -157,6 +157,9 @@ MESSY_NOT_PROMOTIONAL = [
     "the guy from the 'HURT IN A CRASH? CALL NOW' lawyer ads came in today 👀",
     "the results of the vote are open to interpretation lol",
     "tirzepatide and the pill: details at cdc.gov/contraception",
+    # a fundraiser link and a forms page are not a sale
+    "pls share 💔 her family is struggling. gofundme.example/help-baby-k every $5 helps",
+    "our patient forms come in español now too. download at sageclinic.example/forms",
 ]
 
 

@@ -151,6 +151,7 @@ MESSY_NOT_PERSONAL = [
     "we'll be at the job fair tues hiring MAs, stop by",
     "golden retrievers are prone to skin allergies, ask ur vet abt fish oil",
     "school board approved the new sports physical form, grab it at the front desk",
+    "ur BP was WAY better at ur recheck!! keep up them walks w the dogs 🐕🐕",
 ]
 
 
@@ -467,6 +468,7 @@ IDIOM_PROFESSIONAL = [
     "good luck with your new job, we'll miss you!",
     "best of luck at your new practice, Dr. Lee! 💙",
     "to the red truck that was parked in our lot: u left ur lights on",
+    "to the pt who emailed me at 2am about a spider bite: pls go to urgent care. hi i see u 👀",
     "happy 95th birthday to our favorite pt!! he flirts w the whole front desk 😂",
 ]
 
