@@ -140,6 +140,11 @@ TRUE = [
      "best noses in the central valley"),
     ("top lips in the whole bay area, come see", "claims.superlative",
      "top lips in the whole bay area"),
+    # specialists by name
+    ("best cardiologist in fresno, hands down", "claims.superlative", "best cardiologist"),
+    ("#1 ENT in the county 🏆", "claims.superlative", "#1 ENT"),
+    ("most experienced heart surgeons around", "claims.superlative",
+     "most experienced heart surgeons"),
     # nobody else measures up
     ("nobody in the Central Valley touches my results. Nobody.", "claims.superlative",
      "nobody in the Central Valley touches my results"),
@@ -230,6 +235,8 @@ FALSE = [
     "if u sleep more ur skin can look brand new by spring",
     "before & after of our nurse's 3 laser sessions. individual results vary",
     "best tacos in the central valley, fight me",
+    "best practices from the ENT society for nosebleeds at home",
+    "our cardiology team reads every EKG twice",
     "best views in the whole bay area from that trail",
     "nobody ever touches my coffee mug",
     "no one on the team can match my work ethic lol",
