@@ -140,6 +140,11 @@ TRUE = [
      "best noses in the central valley"),
     ("top lips in the whole bay area, come see", "claims.superlative",
      "top lips in the whole bay area"),
+    # scar-free surgery and a lasting result promised to the reader
+    ("deep plane done right = zero scars, happy clients", "claims.absolute_safety", "zero scars"),
+    ("scarless lipo is HERE", "claims.absolute_safety", "scarless"),
+    ("one balloon sinuplasty and u'll never need a nasal spray again", "claims.efficacy",
+     "u'll never need a nasal spray again"),
     # specialists by name
     ("best cardiologist in fresno, hands down", "claims.superlative", "best cardiologist"),
     ("#1 ENT in the county 🏆", "claims.superlative", "#1 ENT"),
@@ -237,6 +242,9 @@ FALSE = [
     "best tacos in the central valley, fight me",
     "best practices from the ENT society for nosebleeds at home",
     "our cardiology team reads every EKG twice",
+    "a mole shave can leave a scar; there's no scarless option, ask us what to expect",
+    "if u quit now you'll never have to buy cigs again lol",
+    "after a keloid, you may never have a scar-free ear, but we can help it fade",
     "best views in the whole bay area from that trail",
     "nobody ever touches my coffee mug",
     "no one on the team can match my work ethic lol",
