@@ -135,6 +135,38 @@ TRUE = [
     ("a home birth w/ our doulas means ur baby will be smarter + calmer", "claims.efficacy",
      "means ur baby will be smarter"),
     ("one round of our peel and ur skin is brand new", "claims.efficacy", "ur skin is brand new"),
+    # superlative + service + "in" + a region with modifiers
+    ("best noses in the central valley, period 💅", "claims.superlative",
+     "best noses in the central valley"),
+    ("top lips in the whole bay area, come see", "claims.superlative",
+     "top lips in the whole bay area"),
+    # scar-free surgery and a lasting result promised to the reader
+    ("deep plane done right = zero scars, happy clients", "claims.absolute_safety", "zero scars"),
+    ("scarless lipo is HERE", "claims.absolute_safety", "scarless"),
+    ("one balloon sinuplasty and u'll never need a nasal spray again", "claims.efficacy",
+     "u'll never need a nasal spray again"),
+    # specialists by name
+    ("best cardiologist in fresno, hands down", "claims.superlative", "best cardiologist"),
+    ("#1 ENT in the county 🏆", "claims.superlative", "#1 ENT"),
+    ("most experienced heart surgeons around", "claims.superlative",
+     "most experienced heart surgeons"),
+    # nobody else measures up
+    ("nobody in the Central Valley touches my results. Nobody.", "claims.superlative",
+     "nobody in the Central Valley touches my results"),
+    ("no one in town beats our outcomes", "claims.superlative",
+     "no one in town beats our outcomes"),
+    # comparative superiority with no "than", and a drug sold as the procedure
+    ("our surgeons are BETTER and half the price 😎", "claims.comparative",
+     "our surgeons are BETTER"),
+    ("our injectors r way better, just saying", "claims.comparative", "our injectors r way better"),
+    ("tirzepatide is bariatric surgery in a pen, the data is DONE", "claims.comparative",
+     "surgery in a pen"),
+    ("this serum is basically a facelift in a jar", "claims.comparative", "facelift in a jar"),
+    # one result presented as typical
+    ("results like this r just what we do every day here 💕", "claims.testimonial",
+     "results like this r just what we do every day"),
+    ("-86 lbs in 9 mo on our program. u could be next 👉", "claims.testimonial",
+     "u could be next"),
 ]
 
 FALSE = [
@@ -207,6 +239,20 @@ FALSE = [
     "an inhaler is safer than a trip to the ER at 2am, keep it refilled",
     "if u sleep more ur skin can look brand new by spring",
     "before & after of our nurse's 3 laser sessions. individual results vary",
+    "best tacos in the central valley, fight me",
+    "best practices from the ENT society for nosebleeds at home",
+    "our cardiology team reads every EKG twice",
+    "a mole shave can leave a scar; there's no scarless option, ask us what to expect",
+    "if u quit now you'll never have to buy cigs again lol",
+    "after a keloid, you may never have a scar-free ear, but we can help it fade",
+    "best views in the whole bay area from that trail",
+    "nobody ever touches my coffee mug",
+    "no one on the team can match my work ethic lol",
+    "our outcomes are better when you quit smoking first",
+    "our results are better than ever this year thanks to the new protocol review",
+    "surgery in a hospital is safer for people with sleep apnea",
+    "there is no such thing as a facelift in a jar, skip the $200 cream",
+    "you could be next in line at the pharmacy if u call ahead",
 ]
 
 

@@ -130,6 +130,8 @@ NO_PHI = [
     "Handouts from today's class: cdc.gov/pregnancy and riverbendwh.example/classes",
     "a Cochrane review says the varnish works; ask abt it at ur next cleaning",
     "3 beers deep after the brandin and somebody wants a rash looked at, lol no",
+    "#histmed Sir Harold Gillies opened the Queen's Hospital at Sidcup in 1917 to rebuild faces",
+    "planning my daughter's quince has me more stressed than any revision rhino 😭",
 ]
 
 

@@ -47,6 +47,8 @@ def _found(text: str, practice: Practice = PRACTICE) -> list[tuple[str, str]]:
         ("his tag 7TRR 21 was on the intake sheet", "VEHICLE", "7TRR 21"),
         ("VIN 1HGCM82633A004352 from the crash", "VEHICLE", "1HGCM82633A004352"),
         ("pacemaker serial PJN612345H noisy", "DEVICE_ID", "PJN612345H"),
+        ("Natrelle Inspira, serials 17-0923-88 + 17-0923-91", "DEVICE_ID", "17-0923-88"),
+        ("the silver F-250, plate 8MZK214, parked across 3 spots", "VEHICLE", "8MZK214"),
         ("MAC 00:1A:2B:3C:4D:5E", "DEVICE_ID", "00:1A:2B:3C:4D:5E"),
         ("logged from 10.0.0.12 twice", "IP", "10.0.0.12"),
         ("donate at gofundme.example/kayla-fight 💛", "URL", "gofundme.example/kayla-fight"),
@@ -121,6 +123,8 @@ def test_finds(text: str, etype: str, span: str) -> None:
         # "tag 2 friends": a plate needs three characters
         ("tag 2 friends to enter the giveaway", "VEHICLE"),
         ("pls tag 10 pals below", "VEHICLE"),
+        ("we serve 3 plates of food at the 2024 gala", "VEHICLE"),
+        ("the podcast ran 2 serials in 2023 and 2024", "DEVICE_ID"),
     ],
 )
 def test_does_not_find(text: str, etype: str) -> None:

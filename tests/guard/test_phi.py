@@ -94,6 +94,11 @@ CLEAN = [
     ("Everyone is welcome at our cooking demo on Nov 14, you don't need to be a patient.", POST),
     ("Dr. Smith from Mercy Hospital gave a great talk on sepsis today.", POST),
     ("Patients came in droves for flu shots today!", POST),
+    # Advice that sends the reader to their own clinicians confirms no care here.
+    ("GLP-1s raise aspiration risk, so pls dont stop on ur own - ask whoever is doing ur "
+     "procedure", REPLY),
+    ("the label suggests a backup method for 4 wks. talk to ur own prescriber abt ur specific "
+     "meds", REPLY),
 ]
 
 
@@ -375,6 +380,13 @@ MESSY_FLAGGED = [
     # The family name itself is a names-module gap; the date of their visit is caught.
     ("the Nguyens brought all 4 kids in for flu shots today, what a crew", R_POST,
      {"DATE": "today"}),
+    # cosmetic surgery as care, a relation two words long, a described tattoo, a reply's tummy tuck
+    ("did a breast reduction this morning on my kid's 3rd grade teacher 😅", R_PERSONAL,
+     {"DATE": "this morning", "OTHER_ID": "my kid's 3rd grade teacher"}),
+    ("arm lift after a 140 lb weight loss. the girl w the koi fish sleeve tattoo knows who she is",
+     R_POST, {"OTHER_ID": "w the koi fish sleeve tattoo"}),
+    ("maybe if u hadnt gone to a pool party 5 days after ur tummy tuck it wouldnt have opened",
+     R_REPLY, {"PATIENT_RELATIONSHIP": "ur tummy tuck"}),
 ]
 
 MESSY_CLEAN = [
@@ -473,6 +485,9 @@ MESSY_CLEAN = [
     ("if a kid from ur class has strep, watch for sore throat this week", R_POST),
     ("our team ran the lincoln elementary fun run last weekend 🏃", R_POST),
     ("had a great time at the westbrook daycare health talk this morning", R_POST),
+    ("if u have a sleeve tattoo, an MRI is still fine", R_REPLY),
+    ("most ppl walk a day after a tummy tuck. before ur tummy tuck, stop smoking 4 wks", R_REPLY),
+    ("my kid's 3rd grade teacher sent home a great handwashing song 🎶", R_PERSONAL),
 ]
 
 

@@ -100,6 +100,13 @@ MESSY_PROMOTIONAL = [
     "walk-in flu shot fridays, $20 cash",
     "stop by our booth at the county fair & grab a free sunscreen sample",
     "download our app to skip the line",
+    # free offers with two words before the service, consults open, cancellations, dm me fast
+    "every case is diff tho - we do FREE virtual BA consults if u want a real plan 💕 link in bio",
+    "deep plane done right. fall consults open, DM us!",
+    "a couple june cancellations just opened, dm me FAST",
+    "same-day virtual consults, book at sierravistaplastics.example",
+    "✨ 0% financing on mommy makeovers ✨ dm us",
+    "GLP-1s + our coaching = PERMANENT weight loss 💪 dm us to start",
 ]
 MESSY_NOT_PROMOTIONAL = [
     # a walk-in day alone is a notice, not a sale
@@ -145,6 +152,14 @@ MESSY_NOT_PROMOTIONAL = [
     "walk-in clinic fridays are cancelled this month due to staffing",
     "Happy Doctors Day to the best docs in town!",
     "grab a free flu shot at any pharmacy with ur insurance card",
+    # pricing and financing as a job description, a quoted slogan, a reference link
+    "meet Luis, our coordinator! he walks every pt thru pricing + financing options",
+    "the guy from the 'HURT IN A CRASH? CALL NOW' lawyer ads came in today 👀",
+    "the results of the vote are open to interpretation lol",
+    "tirzepatide and the pill: details at cdc.gov/contraception",
+    # a fundraiser link and a forms page are not a sale
+    "pls share 💔 her family is struggling. gofundme.example/help-baby-k every $5 helps",
+    "our patient forms come in español now too. download at sageclinic.example/forms",
 ]
 
 

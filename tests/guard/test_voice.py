@@ -146,6 +146,12 @@ MESSY_NOT_PERSONAL = [
     "new puppy in the house? wash hands after cleanup, esp kids",
     "skiing this winter? wear a helmet and wrist guards ⛷",
     "my rescue inhaler tip: keep one at school and one at home",
+    # health fairs, care talk about a breed, a board meeting that is not a vote
+    "come see us at the health fair booth saturday for free BP checks",
+    "we'll be at the job fair tues hiring MAs, stop by",
+    "golden retrievers are prone to skin allergies, ask ur vet abt fish oil",
+    "school board approved the new sports physical form, grab it at the front desk",
+    "ur BP was WAY better at ur recheck!! keep up them walks w the dogs 🐕🐕",
 ]
 
 
@@ -364,6 +370,13 @@ HOME_AND_PLAY_PERSONAL = [
     "parenting is harder than residency, my 3 yo just negotiated a second cookie",
     "smoked a brisket for 14 hrs in the backyard, husband says it's the best yet",
     "book club pick was a 600 page brick and i read it all over game night snacks 🍕",
+    # pets by breed, gambling on a trip, the fair and its food, a named race, local politics
+    "vizsla held a 10 sec stay. proudest moment of my career tbh 🐕🏆",
+    "the goldendoodle graduated puppy class today!!",
+    "4 nights at the craps table and somehow up $40 🎰",
+    "who's going to the Big Fresno Fair this wknd?? 🎡 chicken-on-a-stick vs deep fried oreos",
+    "Dr. B ran the Two Cities Marathon sunday in 4:11 🏃‍♀️",
+    "the water board vote tues is a JOKE. call ur county supervisor and tell them NO 😤",
 ]
 HOME_AND_PLAY_NOT_PERSONAL = [
     "her husband says she's been more tired lately; bring your spouse to visits if it helps",
@@ -419,6 +432,21 @@ IDIOM_UNPROFESSIONAL = [
      "professionalism.disparage_patient", "🤮"),
     ("2 white claws in and my pager just went off on call",
      "professionalism.intoxication", "2 white claws in"),
+    # scolding in public, a dismissive sign-off, a scare-quoted title, a car called out
+    ("got ur BBL in a strip mall? dont come crying to me when its lumpy",
+     "professionalism.disparage_patient", "dont come crying to me"),
+    ("don't come whining to us when the filler migrates",
+     "professionalism.disparage_patient", "don't come whining to us"),
+    ("lol ok. maybe if u hadnt gone to a pool party 5 days after ur tummy tuck",
+     "professionalism.disparage_patient", "maybe if u hadnt"),
+    ("maybe next time you should've listened to the discharge sheet",
+     "professionalism.disparage_patient", "maybe next time you should've listened"),
+    ("A 1-star review doesn't change the facts. Best of luck with your next surgeon.",
+     "professionalism.disparage_patient", "Best of luck with your next surgeon"),
+    ("from a 'cosmetic surgeon' w a weekend certificate", "professionalism.disparage_colleague",
+     "a 'cosmetic surgeon'"),
+    ("to the lifted silver F-250, plate 8MZK214, that parked across 3 spots AGAIN: we see u 👀",
+     "professionalism.disparage_patient", "to the lifted silver F-250, plate"),
 ]
 IDIOM_PROFESSIONAL = [
     "my dumb question of the day: does anyone still use fax?",
@@ -435,6 +463,13 @@ IDIOM_PROFESSIONAL = [
     "i will make you wait no longer: our new hours start monday!",
     "she can't walk to the mailbox to save her life right now, so PT starts monday",
     "Doctors don't teach this enough in clinic: ask about your family history.",
+    "if ur toddler has a fever, dont come running to us at 2am - call the nurse line first",
+    "maybe if you had a fever last night, call us to talk it through",
+    "good luck with your new job, we'll miss you!",
+    "best of luck at your new practice, Dr. Lee! 💙",
+    "to the red truck that was parked in our lot: u left ur lights on",
+    "to the pt who emailed me at 2am about a spider bite: pls go to urgent care. hi i see u 👀",
+    "happy 95th birthday to our favorite pt!! he flirts w the whole front desk 😂",
 ]
 
 

@@ -80,12 +80,12 @@ _CONTEXT_IDS: tuple[tuple[str, str], ...] = (
     ("LICENSE", r"driver'?s? licen[cs]e|licen[cs]e(?: plate)?|dl|dea(?: number| #| no\.?)?"
             r"|certificate|cert|passport|travel document|registration|npi"),
     ("VEHICLE", r"(?:licen[cs]e )?plates?|tag|vin"),
-    ("DEVICE_ID", r"serial|s/n|sn|device (?:id|number|#)|udi|imei|meid|lot|model/serial"),
+    ("DEVICE_ID", r"serials?|s/n|sn|device (?:id|number|#)|udi|imei|meid|lot|model/serial"),
 )
 _PLATE = regex.compile(
     r"(?i:\b(?:licen[cs]e )?plates?|\btags?)(?:\s*(?:#|:|no\.?|number))?\s+"
     r"(?P<code>(?:[A-Z]{2}\s+)?(?=[A-Z0-9 -]*\d)(?=(?:[ -]?[A-Z0-9]){3})"
-    r"[A-Z0-9]{1,4}(?:[ -][A-Z0-9]{1,4}){0,2})(?![\w])"
+    r"[A-Z0-9]{1,8}(?:[ -][A-Z0-9]{1,4}){0,2})(?![\w])"
 )
 _BIOMETRIC = regex.compile(
     r"\b(?:finger ?prints?|thumb ?prints?|palm ?prints?|retina(?:l)? scans?|iris scans?"
@@ -212,7 +212,7 @@ _KEYWORDS = (
     "mem membership subscriber policy insurance medicaid medicare mbi health plan beneficiary "
     "group rx rxbin pcn account acct bank checking savings invoice billing iban swift card cc "
     "driver drivers licence license dl dea certificate cert passport travel registration npi plate "
-    "plates licen tag vin serial sn device udi imei meid lot model"
+    "plates licen tag vin serial serials sn device udi imei meid lot model"
 ).split()
 # Furthest a code's first digit lies from the start of its keyword ("medical record number:
 # LFM-220847"): the longest keyword, a gap of three words and a code's 24 characters.
