@@ -215,7 +215,9 @@ def new_page(browser: Browser) -> Iterator[Callable[[], Page]]:
 
     def make() -> Page:
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US")
-        context.set_default_timeout(10_000)
+        # 30 s: under a full CI run a 2-core VM once took over 10 s for the first compose page
+        # (the guard's tables are built on first use) and for the sample-data workspace
+        context.set_default_timeout(30_000)
         contexts.append(context)
         opened = context.new_page()
         opened.on("dialog", _no_dialogs)
