@@ -57,13 +57,15 @@ library elementary hospital clinic park stadium memorial academy church chapel c
 mall airport bridge museum beach lake river pier causeway trail zoo aquarium marina boardwalk
 fairgrounds
 """.split())
-# A US state written alone is the place ("the Georgia chapter", "back in Virginia"), not a person.
+# A US state written alone is the place ("the Georgia chapter", "back in Virginia"), not a person
+# (names.py compares single words; phi_places whole runs, so two-word states are listed too).
 US_STATES = frozenset("""
 alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
 idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
 minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania
 tennessee texas utah vermont virginia washington wisconsin wyoming
-""".split())
+""".split()) | {"new york", "new jersey", "new mexico", "new hampshire", "north carolina",
+                  "south carolina", "north dakota", "south dakota", "west virginia", "rhode island"}
 # Countries and continents: larger than a state, so never a Safe Harbor geographic subdivision
 # (45 CFR 164.514(b)(2)(i)(B); ../shared/domain/hipaa.md) and never a person ("a resident in
 # Germany").

@@ -67,9 +67,7 @@ _NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some",
                            "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
                            "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
 # A country or a state alone is larger than Safe Harbor's subdivisions: "a resident in Germany".
-_LARGER = COUNTRIES | US_STATES | {"new york", "new jersey", "new mexico", "new hampshire",
-                                    "north carolina", "south carolina", "north dakota",
-                                    "south dakota", "west virginia", "rhode island"}
+_LARGER = COUNTRIES | US_STATES
 _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
                        "January", "February", "March", "April", "May", "June", "July", "August",
                        "September", "October", "November", "December", "Monday", "Tuesday",
