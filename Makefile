@@ -6,7 +6,8 @@ STAMP  := $(VENV)/.installed-stamp
 
 .PHONY: run test lint bench clean peers browser
 
-$(STAMP): pyproject.toml
+# The guard is compiled at install (setup.py, mypyc): a changed guard source rebuilds it.
+$(STAMP): pyproject.toml setup.py $(wildcard src/bedside/guard/*.py)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'

@@ -29,6 +29,20 @@ POSTGRES_URL = normalise_database_url(
 )
 BACKENDS = ["sqlite", "postgresql"]
 
+
+def _stale_compiled_guard() -> list[str]:
+    """Guard modules whose compiled build (setup.py, mypyc) is older than their source: the
+    tests would import the old code, since an extension module shadows its .py."""
+    guard = Path(__file__).resolve().parents[1] / "src" / "bedside" / "guard"
+    return [py.name for py in sorted(guard.glob("*.py"))
+            for so in guard.glob(py.stem + ".*.so")
+            if so.stat().st_mtime < py.stat().st_mtime]
+
+
+if _stale := _stale_compiled_guard():
+    pytest.exit(f"the compiled guard is older than {', '.join(_stale[:3])}: run `make test` "
+                "(it rebuilds) or `pip install -e .`", returncode=4)
+
 if "replay" not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
         "replay", Path(__file__).parent / "networks" / "replay.py")

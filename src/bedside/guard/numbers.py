@@ -305,7 +305,8 @@ def _numbers_fast(text: str, sc: Scan) -> list[Span]:
             t = fl.rfind(b" ", 0, s + 1)
             if fl.find(b" ", t + 1) - t > 10:
                 tokens.add(t)
-            if fl[s - 1 : s + 1] == b"bc" and fl[s - 2] == 32 and text[s] == "1":
+            # s >= 1: a bytes slice from a negative start is empty in Python but not compiled
+            if s >= 1 and fl[s - 1 : s + 1] == b"bc" and fl[s - 2] == 32 and text[s] == "1":
                 bech32.append(s - 2)  # "bc1q..."
     if ssn and sc.digits >= 9:
         out += _ssns(text, matches_at(_SSN.match, text, ssn))

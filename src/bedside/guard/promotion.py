@@ -34,7 +34,7 @@ def check_promotion(norm: Normalized, context: Context) -> tuple[list[Finding], 
     threshold = reply if context.kind == "reply" else post
     # Each distinct cue phrase counts once, however often it repeats, and overlapping cues count
     # as one ("call us to set up" holds "call us": one request, not two).
-    total = sum(r.weight for r in {norm.original[s:e].lower(): r
+    total: float = sum(r.weight for r in {norm.original[s:e].lower(): r
                                    for r, s, e in outermost(hits)}.values())
     if total < threshold:
         return [], False
