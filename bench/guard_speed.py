@@ -16,13 +16,14 @@ import os
 import platform
 import statistics
 import sys
+import sysconfig
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _shared import ROOT, shared_dir  # noqa: E402
-from bedside.guard import Context, Practice, check, load_practice  # noqa: E402
+from bedside.guard import Context, Practice, check, engine, load_practice  # noqa: E402
 from bedside.guard.warm import warm_up  # noqa: E402
 
 
@@ -37,6 +38,13 @@ def corpus() -> tuple[list[tuple[str, Context]], Practice]:
             if x.strip()]
     return [(r["text"], Context(network=r["platform"], kind=r["kind"], account=r["account"],
                                 practice=practice)) for r in rows], practice
+
+
+def build() -> str:
+    """Whether the install compiled the guard (setup.py) or it runs as plain Python."""
+    compiled = engine.__file__ is not None and engine.__file__.endswith(
+        sysconfig.get_config_var("EXT_SUFFIX"))
+    return "compiled by mypyc" if compiled else "plain Python"
 
 
 def to_280(texts: list[str]) -> list[str]:
@@ -75,7 +83,7 @@ def main() -> int:
     p50, p99 = statistics.median(lat), lat[int(len(lat) * 0.99) - 1]
 
     print(f"machine: {platform.node()} {platform.machine()} {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, one core pinned")
+          f"Python {platform.python_version()}, one core pinned, guard {build()}")
     print(f"throughput: {len(batch)} posts in {elapsed:.2f} s = {rate:,.0f} posts/s "
           f"(mean {elapsed / len(batch) * 1e6:.0f} us/post; corpus repeated)")
     print(f"latency per 280-character post: p50 {p50:.3f} ms, p99 {p99:.3f} ms "
