@@ -486,3 +486,79 @@ def test_idioms_of_disparagement_are_flagged_with_span(text: str, rule: str,
 def test_self_jokes_vendor_eye_rolls_and_care_talk_are_not_flagged(text: str) -> None:
     findings, _ = check_voice(normalize(text), PERSONAL)
     assert not [f for f in findings if f.category == "professionalism"]
+
+
+# Scolding a reviewer, venting at patients as a group, pulling rank, colleague idioms and eye-rolls
+# aimed at a person; each with the span the finding must cover.
+SCOLDING_UNPROFESSIONAL = [
+    ("maybe if u showed up on time u wouldnt have been rescheduled",
+     "professionalism.disparage_patient", "maybe if u showed up"),
+    ("Maybe try being on time next visit.", "professionalism.disparage_patient",
+     "try being on time"),
+    ("maybe read the prep sheet b4 leaving 1 star", "professionalism.disparage_patient",
+     "b4 leaving 1 star"),
+    ("you were rude to our staff. don't bother coming back.",
+     "professionalism.disparage_patient", "don't bother coming back"),
+    ("then u cussed out our front desk", "professionalism.disparage_patient", "cussed out our"),
+    ("imagine writing 5 paragraphs about a waiting room chair",
+     "professionalism.disparage_patient", "imagine writing 5 paragraphs"),
+    ("ur naturopath is not an oncologist, genius", "professionalism.disparage_patient",
+     "genius"),
+    ("Good luck with the 'detox' plan.", "professionalism.disparage_patient",
+     "Good luck with the 'detox'"),
+    ("some of these ppl do not deserve their kidneys", "professionalism.disparage_patient",
+     "do not deserve their kidneys"),
+    ("half these noncompliant pts deserve the readmission tbh",
+     "professionalism.disparage_patient", "deserve the readmission"),
+    ("third no-show this week and im done caring", "professionalism.disparage_patient",
+     "im done caring"),
+    ("half our pts are bored and want an audience", "professionalism.disparage_patient",
+     "pts are bored"),
+    ("we went to school for this, karen", "professionalism.disparage_patient",
+     "we went to school for this"),
+    ("ma'am i did 4 yrs of residency for this", "professionalism.disparage_patient",
+     "i did 4 yrs of residency for this"),
+    ("the new resident couldnt find the radial artery w a map",
+     "professionalism.disparage_colleague", "couldnt find the radial artery w a map"),
+    ("sir, ur chiropractor is not a cardiologist 🙄", "professionalism.disparage_patient", "🙄"),
+    ("the ER consulted us at 2am for constipation 🙄", "professionalism.disparage_patient", "🙄"),
+]
+SCOLDING_PROFESSIONAL = [
+    "Ms. Harris, our records show u no-showed 3 appts; that is our policy.",
+    "maybe try a humidifier at night if the dry air bothers u",
+    "maybe if you had a fever last night, call us to talk it through",
+    "Please arrive 15 min early so we can start on time.",
+    "no one deserves the complications of untreated diabetes, so let's talk screening",
+    "patients don't deserve to wait 3 months for a referral; we're fixing that",
+    "this is the moment i went to med school for 🥹",
+    "fatty liver disease is common and reversible: here is what helps",
+    "omega-3 fatty acids: what the studies say",
+    "A relative asked if I 'fix crazy people.' No. I treat illnesses, in people who deserve "
+    "respect. Words matter.",
+    "can't believe ppl keep voting for these clowns at the capitol 🗳️",
+    "our kids deserve better than this clown show, vote tuesday #votelocal",
+    "the DMV form wants the license number on every page for this pt smh #paperwork",
+    "lol @sam ur my pt not my golf buddy, glad ur doing better 😂",
+    "RIP little guy 💀 (a hearing aid that went through the wash)",
+    "my girl came in for her filler today and is already posing 😂",
+    "the bucs kicker came in for his echo and asked about the gel 😂 athlete hearts r beautiful",
+    "HF pts: weigh urself every morning (same clothes or none lol), call the HF line if up 3 lbs",
+    "sunscreen PSA: yes ur ears + the part in ur hair count 🙄",
+    "genius idea from our MA: text reminders the day before",
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "excerpt"), SCOLDING_UNPROFESSIONAL)
+def test_scolding_venting_and_rank_pulling_are_flagged_with_span(text: str, rule: str,
+                                                                 excerpt: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    hit = [f for f in findings if f.rule == rule]
+    assert [f.excerpt for f in hit] == [excerpt], findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end]
+    assert hit[0].severity in ("warn", "block")
+
+
+@pytest.mark.parametrize("text", SCOLDING_PROFESSIONAL)
+def test_curt_facts_kind_banter_and_politics_are_not_unprofessional(text: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    assert not [f for f in findings if f.category == "professionalism"], findings
