@@ -562,3 +562,64 @@ def test_scolding_venting_and_rank_pulling_are_flagged_with_span(text: str, rule
 def test_curt_facts_kind_banter_and_politics_are_not_unprofessional(text: str) -> None:
     findings, _ = check_voice(normalize(text), PERSONAL)
     assert not [f for f in findings if f.category == "professionalism"], findings
+
+
+# Private life in other words: grandparents named the family way, a trip to see family, hunting
+# camp, race miles, the team game, team results and fight chants (firm), a local race, a night at
+# the bar, beer brands, a boil, office food; each with a cue the finding must cover.
+OTHER_WORDS_PERSONAL = [
+    ("Nonna's lasagna for sunday dinner, 3 trays this yr 🍝", "personal.family", "Nonna's"),
+    ("back from a week visiting family in Manila, so much food", "personal.family",
+     "visiting family"),
+    ("kiddo's first 4-H steer show today, we r a cryin family", "personal.family",
+     "we r a cryin family"),
+    ("first ice fishing trip of the year w/ my boys, caught nothing", "personal.family",
+     "w/ my boys"),
+    ("Dr. K is back from 2 wks in Oaxaca ✈️", "personal.travel", "back from 2 wks in"),
+    ("deer camp ✅ 4 days, 0 deer, 1 flat tire", "personal.hobby", "deer camp"),
+    ("limited out on opening morning 🦆", "personal.hobby", "limited out"),
+    ("yes that was me dying at mile 11 of the Rock n Roll half", "personal.hobby",
+     "mile 11 of the"),
+    ("off to the hurricanes game to yell at the refs", "personal.sports",
+     "off to the hurricanes game"),
+    ("Saints lost AGAIN so i'm taking it out on colonoscopies ⚜️", "personal.fandom",
+     "Saints lost"),
+    ("GEAUX TIGERS 🐯 see u monday for ur screening", "personal.fandom", "GEAUX TIGERS"),
+    ("13 SECONDS. never recovering #BillsMafia", "personal.fandom", "BillsMafia"),
+    ("vote in the sheriff race ppl, it matters 🗳️", "personal.politics",
+     "vote in the sheriff race"),
+    ("3 coors deep at the bar after the rodeo", "personal.leisure", "at the bar"),
+    ("crawfish boil at my place sat, bring ur own Abita", "personal.leisure", "crawfish boil"),
+    ("the Duff's vs Anchor Bar debate is banned from the break room 🍗", "personal.leisure",
+     "vs Anchor Bar debate"),
+]
+OTHER_WORDS_NOT_PERSONAL = [
+    "her abuela brought her in for the earache, great historian",
+    "we are a family practice serving the whole valley",
+    "we're a family-owned clinic, call us w/ questions",
+    "Kaminski family: the fax w/ the twins' ear tube records came thru blank, pls resend",
+    "going to the game sunday? stadium noise can hit 110 dB, bring earplugs",
+    "playing the waiting game on prior auths again",
+    "BOTOX HAPPY HOUR 🥂 thurs • $10/unit • bubbly + a raffle for a free syringe of filler",
+    "she's going on a cruise so we better make the pacemaker behave 🛳️ device check was perfect",
+    "prayers up for our pt 🙏 admitted last night w/ a GI bleed, he's tough",
+    "hes gonna miss every word at church sunday, come grab ur hearing aids pls",
+    "post call, 2 glasses of wine deep at 10am and on backup call again tonight, pager on 🍷",
+    "first half of the visit is history, second half is the exam",
+    "fatty liver and beer: what one drink a day does to ur liver",
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "cue"), OTHER_WORDS_PERSONAL)
+def test_private_life_in_other_words_is_personal_with_span(text: str, rule: str,
+                                                           cue: str) -> None:
+    findings, personal = check_voice(normalize(text), PRACTICE)
+    assert personal
+    hit = [f for f in findings if f.rule == rule and cue in f.excerpt]
+    assert hit, findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end] and hit[0].severity == "warn"
+
+
+@pytest.mark.parametrize("text", OTHER_WORDS_NOT_PERSONAL)
+def test_patients_family_policies_and_work_drinking_are_not_personal(text: str) -> None:
+    assert check_voice(normalize(text), PRACTICE)[1] is False
