@@ -623,3 +623,52 @@ def test_private_life_in_other_words_is_personal_with_span(text: str, rule: str,
 @pytest.mark.parametrize("text", OTHER_WORDS_NOT_PERSONAL)
 def test_patients_family_policies_and_work_drinking_are_not_personal(text: str) -> None:
     assert check_voice(normalize(text), PRACTICE)[1] is False
+
+
+# Masked swearing, pregaming, venting as a question, and private-life shorthand.
+MASKED_AND_VENTING = [
+    ("a**hole in bed 4 spit at the nurse", "professionalism.profanity", "a**hole"),
+    ("b*tch please, that's not a migraine", "professionalism.profanity", "b*tch"),
+    ("wtaf is this consult", "professionalism.profanity", "wtaf"),
+    ("pregamed the holiday party before my shift", "professionalism.intoxication", "pregamed"),
+    ("noncompliant pt #4 today, why do i even bother", "professionalism.disparage_patient",
+     "why do i even bother"),
+    ("some parents shouldnt breed", "professionalism.disparage_patient", "shouldnt breed"),
+    ("why do pts think the ER is a hotel", "professionalism.disparage_patient",
+     "think the ER is a hotel"),
+]
+MASKED_AND_VENTING_CLEAN = [
+    "why do i even bother with sunscreen in winter? because UV still gets thru",
+    "why do we bother to check vitamin D? here's the evidence",
+    "the ER is a hotel for no one: go home when you're cleared",
+    "a hole in the eardrum often heals on its own",
+    "pregame meal for young athletes: carbs and water",
+]
+SHORTHAND_PERSONAL = [
+    ("just got engaged!!! 💍", "personal.family", "just got engaged"),
+    ("new pb in the deadlift this am", "personal.hobby", "new pb"),
+    ("happy diwali from our home to yours 🪔", "personal.holiday", "from our home to yours"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "excerpt"), MASKED_AND_VENTING)
+def test_masked_swearing_and_venting_are_flagged_with_span(text: str, rule: str,
+                                                           excerpt: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    hit = [f for f in findings if f.rule == rule]
+    assert [f.excerpt for f in hit] == [excerpt], findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end]
+
+
+@pytest.mark.parametrize("text", MASKED_AND_VENTING_CLEAN)
+def test_educational_hooks_are_not_venting(text: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    assert not [f for f in findings if f.category == "professionalism"], findings
+
+
+@pytest.mark.parametrize(("text", "rule", "cue"), SHORTHAND_PERSONAL)
+def test_private_life_shorthand_is_personal(text: str, rule: str, cue: str) -> None:
+    findings, personal = check_voice(normalize(text), PRACTICE)
+    assert personal
+    hit = [f for f in findings if f.rule == rule and f.excerpt == cue]
+    assert hit and text[hit[0].start:hit[0].end] == cue, findings
