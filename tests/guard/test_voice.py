@@ -486,3 +486,189 @@ def test_idioms_of_disparagement_are_flagged_with_span(text: str, rule: str,
 def test_self_jokes_vendor_eye_rolls_and_care_talk_are_not_flagged(text: str) -> None:
     findings, _ = check_voice(normalize(text), PERSONAL)
     assert not [f for f in findings if f.category == "professionalism"]
+
+
+# Scolding a reviewer, venting at patients as a group, pulling rank, colleague idioms and eye-rolls
+# aimed at a person; each with the span the finding must cover.
+SCOLDING_UNPROFESSIONAL = [
+    ("maybe if u showed up on time u wouldnt have been rescheduled",
+     "professionalism.disparage_patient", "maybe if u showed up"),
+    ("Maybe try being on time next visit.", "professionalism.disparage_patient",
+     "try being on time"),
+    ("maybe read the prep sheet b4 leaving 1 star", "professionalism.disparage_patient",
+     "b4 leaving 1 star"),
+    ("you were rude to our staff. don't bother coming back.",
+     "professionalism.disparage_patient", "don't bother coming back"),
+    ("then u cussed out our front desk", "professionalism.disparage_patient", "cussed out our"),
+    ("imagine writing 5 paragraphs about a waiting room chair",
+     "professionalism.disparage_patient", "imagine writing 5 paragraphs"),
+    ("ur naturopath is not an oncologist, genius", "professionalism.disparage_patient",
+     "genius"),
+    ("Good luck with the 'detox' plan.", "professionalism.disparage_patient",
+     "Good luck with the 'detox'"),
+    ("some of these ppl do not deserve their kidneys", "professionalism.disparage_patient",
+     "do not deserve their kidneys"),
+    ("half these noncompliant pts deserve the readmission tbh",
+     "professionalism.disparage_patient", "deserve the readmission"),
+    ("third no-show this week and im done caring", "professionalism.disparage_patient",
+     "im done caring"),
+    ("half our pts are bored and want an audience", "professionalism.disparage_patient",
+     "pts are bored"),
+    ("we went to school for this, karen", "professionalism.disparage_patient",
+     "we went to school for this"),
+    ("ma'am i did 4 yrs of residency for this", "professionalism.disparage_patient",
+     "i did 4 yrs of residency for this"),
+    ("the new resident couldnt find the radial artery w a map",
+     "professionalism.disparage_colleague", "couldnt find the radial artery w a map"),
+    ("sir, ur chiropractor is not a cardiologist 🙄", "professionalism.disparage_patient", "🙄"),
+    ("the ER consulted us at 2am for constipation 🙄", "professionalism.disparage_patient", "🙄"),
+]
+SCOLDING_PROFESSIONAL = [
+    "Ms. Harris, our records show u no-showed 3 appts; that is our policy.",
+    "maybe try a humidifier at night if the dry air bothers u",
+    "maybe if you had a fever last night, call us to talk it through",
+    "Please arrive 15 min early so we can start on time.",
+    "no one deserves the complications of untreated diabetes, so let's talk screening",
+    "patients don't deserve to wait 3 months for a referral; we're fixing that",
+    "this is the moment i went to med school for 🥹",
+    "fatty liver disease is common and reversible: here is what helps",
+    "omega-3 fatty acids: what the studies say",
+    "A relative asked if I 'fix crazy people.' No. I treat illnesses, in people who deserve "
+    "respect. Words matter.",
+    "can't believe ppl keep voting for these clowns at the capitol 🗳️",
+    "our kids deserve better than this clown show, vote tuesday #votelocal",
+    "the DMV form wants the license number on every page for this pt smh #paperwork",
+    "lol @sam ur my pt not my golf buddy, glad ur doing better 😂",
+    "RIP little guy 💀 (a hearing aid that went through the wash)",
+    "my girl came in for her filler today and is already posing 😂",
+    "the bucs kicker came in for his echo and asked about the gel 😂 athlete hearts r beautiful",
+    "HF pts: weigh urself every morning (same clothes or none lol), call the HF line if up 3 lbs",
+    "sunscreen PSA: yes ur ears + the part in ur hair count 🙄",
+    "genius idea from our MA: text reminders the day before",
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "excerpt"), SCOLDING_UNPROFESSIONAL)
+def test_scolding_venting_and_rank_pulling_are_flagged_with_span(text: str, rule: str,
+                                                                 excerpt: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    hit = [f for f in findings if f.rule == rule]
+    assert [f.excerpt for f in hit] == [excerpt], findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end]
+    assert hit[0].severity in ("warn", "block")
+
+
+@pytest.mark.parametrize("text", SCOLDING_PROFESSIONAL)
+def test_curt_facts_kind_banter_and_politics_are_not_unprofessional(text: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    assert not [f for f in findings if f.category == "professionalism"], findings
+
+
+# Private life in other words: grandparents named the family way, a trip to see family, hunting
+# camp, race miles, the team game, team results and fight chants (firm), a local race, a night at
+# the bar, beer brands, a boil, office food; each with a cue the finding must cover.
+OTHER_WORDS_PERSONAL = [
+    ("Nonna's lasagna for sunday dinner, 3 trays this yr 🍝", "personal.family", "Nonna's"),
+    ("back from a week visiting family in Manila, so much food", "personal.family",
+     "visiting family"),
+    ("kiddo's first 4-H steer show today, we r a cryin family", "personal.family",
+     "we r a cryin family"),
+    ("first ice fishing trip of the year w/ my boys, caught nothing", "personal.family",
+     "w/ my boys"),
+    ("Dr. K is back from 2 wks in Oaxaca ✈️", "personal.travel", "back from 2 wks in"),
+    ("deer camp ✅ 4 days, 0 deer, 1 flat tire", "personal.hobby", "deer camp"),
+    ("limited out on opening morning 🦆", "personal.hobby", "limited out"),
+    ("yes that was me dying at mile 11 of the Rock n Roll half", "personal.hobby",
+     "mile 11 of the"),
+    ("off to the hurricanes game to yell at the refs", "personal.sports",
+     "off to the hurricanes game"),
+    ("Saints lost AGAIN so i'm taking it out on colonoscopies ⚜️", "personal.fandom",
+     "Saints lost"),
+    ("GEAUX TIGERS 🐯 see u monday for ur screening", "personal.fandom", "GEAUX TIGERS"),
+    ("13 SECONDS. never recovering #BillsMafia", "personal.fandom", "BillsMafia"),
+    ("vote in the sheriff race ppl, it matters 🗳️", "personal.politics",
+     "vote in the sheriff race"),
+    ("3 coors deep at the bar after the rodeo", "personal.leisure", "at the bar"),
+    ("crawfish boil at my place sat, bring ur own Abita", "personal.leisure", "crawfish boil"),
+    ("the Duff's vs Anchor Bar debate is banned from the break room 🍗", "personal.leisure",
+     "vs Anchor Bar debate"),
+]
+OTHER_WORDS_NOT_PERSONAL = [
+    "her abuela brought her in for the earache, great historian",
+    "we are a family practice serving the whole valley",
+    "we're a family-owned clinic, call us w/ questions",
+    "Kaminski family: the fax w/ the twins' ear tube records came thru blank, pls resend",
+    "going to the game sunday? stadium noise can hit 110 dB, bring earplugs",
+    "playing the waiting game on prior auths again",
+    "BOTOX HAPPY HOUR 🥂 thurs • $10/unit • bubbly + a raffle for a free syringe of filler",
+    "she's going on a cruise so we better make the pacemaker behave 🛳️ device check was perfect",
+    "prayers up for our pt 🙏 admitted last night w/ a GI bleed, he's tough",
+    "hes gonna miss every word at church sunday, come grab ur hearing aids pls",
+    "post call, 2 glasses of wine deep at 10am and on backup call again tonight, pager on 🍷",
+    "first half of the visit is history, second half is the exam",
+    "fatty liver and beer: what one drink a day does to ur liver",
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "cue"), OTHER_WORDS_PERSONAL)
+def test_private_life_in_other_words_is_personal_with_span(text: str, rule: str,
+                                                           cue: str) -> None:
+    findings, personal = check_voice(normalize(text), PRACTICE)
+    assert personal
+    hit = [f for f in findings if f.rule == rule and cue in f.excerpt]
+    assert hit, findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end] and hit[0].severity == "warn"
+
+
+@pytest.mark.parametrize("text", OTHER_WORDS_NOT_PERSONAL)
+def test_patients_family_policies_and_work_drinking_are_not_personal(text: str) -> None:
+    assert check_voice(normalize(text), PRACTICE)[1] is False
+
+
+# Masked swearing, pregaming, venting as a question, and private-life shorthand.
+MASKED_AND_VENTING = [
+    ("a**hole in bed 4 spit at the nurse", "professionalism.profanity", "a**hole"),
+    ("b*tch please, that's not a migraine", "professionalism.profanity", "b*tch"),
+    ("wtaf is this consult", "professionalism.profanity", "wtaf"),
+    ("pregamed the holiday party before my shift", "professionalism.intoxication", "pregamed"),
+    ("noncompliant pt #4 today, why do i even bother", "professionalism.disparage_patient",
+     "why do i even bother"),
+    ("some parents shouldnt breed", "professionalism.disparage_patient", "shouldnt breed"),
+    ("why do pts think the ER is a hotel", "professionalism.disparage_patient",
+     "think the ER is a hotel"),
+]
+MASKED_AND_VENTING_CLEAN = [
+    "why do i even bother with sunscreen in winter? because UV still gets thru",
+    "why do we bother to check vitamin D? here's the evidence",
+    "the ER is a hotel for no one: go home when you're cleared",
+    "a hole in the eardrum often heals on its own",
+    "pregame meal for young athletes: carbs and water",
+]
+SHORTHAND_PERSONAL = [
+    ("just got engaged!!! 💍", "personal.family", "just got engaged"),
+    ("new pb in the deadlift this am", "personal.hobby", "new pb"),
+    ("happy diwali from our home to yours 🪔", "personal.holiday", "from our home to yours"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule", "excerpt"), MASKED_AND_VENTING)
+def test_masked_swearing_and_venting_are_flagged_with_span(text: str, rule: str,
+                                                           excerpt: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    hit = [f for f in findings if f.rule == rule]
+    assert [f.excerpt for f in hit] == [excerpt], findings
+    assert hit[0].excerpt == text[hit[0].start:hit[0].end]
+
+
+@pytest.mark.parametrize("text", MASKED_AND_VENTING_CLEAN)
+def test_educational_hooks_are_not_venting(text: str) -> None:
+    findings, _ = check_voice(normalize(text), PERSONAL)
+    assert not [f for f in findings if f.category == "professionalism"], findings
+
+
+@pytest.mark.parametrize(("text", "rule", "cue"), SHORTHAND_PERSONAL)
+def test_private_life_shorthand_is_personal(text: str, rule: str, cue: str) -> None:
+    findings, personal = check_voice(normalize(text), PRACTICE)
+    assert personal
+    hit = [f for f in findings if f.rule == rule and f.excerpt == cue]
+    assert hit and text[hit[0].start:hit[0].end] == cue, findings
