@@ -316,6 +316,57 @@ FALSE += [
     "it is not the only test that actually matters, ask about the others",
 ]
 
+TRUE += [
+    # results for everyone
+    ("a septoplasty fixes mouth breathing in every patient", "claims.efficacy",
+     "fixes mouth breathing in every patient"),
+    ("this brace has worked on pretty much everyone I've fitted", "claims.efficacy",
+     "worked on pretty much everyone"),
+    ("PRP works better than cortisone for literally everyone", "claims.efficacy",
+     "works better than cortisone for literally everyone"),
+    ("our clinic gets 8 out of 10 smokers off cigarettes", "claims.efficacy",
+     "gets 8 out of 10 smokers off"),
+    ("our screening catches 100% of early cancers", "claims.efficacy", "catches 100%"),
+    # promised outcome, in a set time or for good
+    ("our program will have u migraine-free in just 6 weeks", "claims.efficacy",
+     "migraine-free in just 6 weeks"),
+    ("after ear tubes: no more ear infections, ever!", "claims.efficacy",
+     "no more ear infections, ever"),
+    ("we're gonna get ur reflux under control, promise", "claims.efficacy",
+     "we're gonna get ur reflux under control"),
+    ("join our program and you'll never be hospitalized for COPD again", "claims.efficacy",
+     "you'll never be hospitalized for COPD again"),
+    ("take our immune pack and u wont catch a single cold this year", "claims.efficacy",
+     "u wont catch a single cold"),
+    # cures as certain, for good
+    ("fatty liver is totally reversible with our plan", "claims.cure", "totally reversible"),
+    ("say goodbye to psoriasis flares for good", "claims.cure",
+     "say goodbye to psoriasis flares for good"),
+    # better than anything
+    ("this cream works better for eczema than anything at the pharmacy", "claims.comparative",
+     "better for eczema than anything"),
+]
+
+FALSE += [
+    # everyone, but scheduling, advice or a hedge
+    "we'll find a time that works for everyone in the family",
+    "no treatment fixes snoring in every kid, so we check first",
+    "tubes can help in every child with fluid that lasts 3+ months, ask us",
+    "what worked for one patient may not work for every patient",
+    "CDC: 9 out of 10 adults with prediabetes don't know they have it",
+    "we try to catch every single polyp, which is why prep matters",
+    # time and "no more", but not a promise
+    "most people are symptom-free within 2 weeks, call if not",
+    "no more appointments this week, sorry! book next week online",
+    "retired!! no more night shifts, ever 🎉",
+    "we'll get you scheduled this week",
+    "we'll try to get ur pain under control before discharge",
+    # curable said honestly
+    "hep C is curable for most people with 8-12 weeks of pills",
+    "it's not 100% curable, but it is very treatable",
+    "if you stop in time you'll never need to be hospitalized again? not always true",
+]
+
 @pytest.mark.parametrize(("text", "rule", "excerpt"), TRUE)
 def test_claim_is_flagged_with_span(text: str, rule: str, excerpt: str) -> None:
     found = [f for f in _flagged(text) if f.rule == rule]
