@@ -367,6 +367,67 @@ FALSE += [
     "if you stop in time you'll never need to be hospitalized again? not always true",
 ]
 
+TRUE += [
+    # the practice called the best, no place or source
+    ("our sleep doctors are simply the best", "claims.superlative",
+     "our sleep doctors are simply the best"),
+    ("my retina surgeons r by far the #1 👁️", "claims.superlative",
+     "my retina surgeons r by far the #1"),
+    # beating everyone, beside our/we
+    ("our results speak for themselves - nobody does hips better", "claims.comparative",
+     "nobody does hips better"),
+    ("nobody in the state beats our prices or our results", "claims.comparative",
+     "nobody in the state beats our prices"),
+    ("our patients recover twice as fast as at other hospitals", "claims.comparative",
+     "twice as fast as at other hospitals"),
+    ("our infection rates are way lower than the national average", "claims.comparative",
+     "lower than the national average"),
+    # our own numbers with no source
+    ("our IVF success rate is 78%!!", "claims.efficacy", "our IVF success rate is 78%"),
+    ("the safest way to lose weight is with our program", "claims.efficacy",
+     "the safest way to lose weight is with our"),
+    ("we've helped 100% of our couples conceive", "claims.efficacy",
+     "helped 100% of our couples"),
+    ("we've never had a single patient regret it", "claims.efficacy",
+     "we've never had a single patient regret"),
+    ("see results after just one session!", "claims.efficacy",
+     "results after just one session"),
+    ("ur knee will feel brand new after one shot", "claims.efficacy",
+     "ur knee will feel brand new"),
+    # for good, or with no need ever again
+    ("with Inspire you'll be off your CPAP for good", "claims.efficacy",
+     "be off your CPAP for good"),
+    ("stem cells regrow cartilage, no surgery needed ever", "claims.efficacy",
+     "no surgery needed ever"),
+    # every patient's verdict, and safety for everyone
+    ("this is what ALL our patients say after their first visit", "claims.testimonial",
+     "ALL our patients say"),
+    ("our laser is safe for all skin types", "claims.absolute_safety",
+     "safe for all skin types"),
+]
+
+FALSE += [
+    # appreciation, not an advert
+    "our nurses are the best, happy nurses week 💙",
+    "our patients are the best, thx for the cookies!!",
+    # beating others, but personal, a statistic or cited
+    "nobody does thanksgiving better than my aunt",
+    "kids are twice as likely to get RSV in daycare",
+    "our c-section rate is lower than the national average (2024 CMS data)",
+    "our success rate was 62% in 2024 per SART",
+    # numbers, ways and never that promise nothing
+    "the best way to prevent flu is with a flu shot",
+    "we help 100% of callers get a callback within a day",
+    "we never have enough parking on mondays lol",
+    "all our patients get a reminder text 2 days before",
+    "results after one session vary a lot; most need 3",
+    "your knee will feel sore after the shot for a day or two",
+    "get off your phone for good before bed, ur sleep will thank u",
+    # safety with its limit or a hedge
+    "the flu shot is safe for everyone 6 months and older",
+    "it's generally safe for everyone, but ask if you're pregnant",
+]
+
 @pytest.mark.parametrize(("text", "rule", "excerpt"), TRUE)
 def test_claim_is_flagged_with_span(text: str, rule: str, excerpt: str) -> None:
     found = [f for f in _flagged(text) if f.rule == rule]
