@@ -428,6 +428,31 @@ FALSE += [
     "it's generally safe for everyone, but ask if you're pregnant",
 ]
 
+TRUE += [
+    # guarantees in other words
+    ("satisfaction assured or we redo it free", "claims.guarantee", "satisfaction assured"),
+    # safety absolutes in other words
+    ("back to work same day with no recovery needed", "claims.absolute_safety",
+     "no recovery needed"),
+    ("u literally wont feel anything 🙌", "claims.absolute_safety", "wont feel anything"),
+    # one result as what you can expect
+    ("results like Maria's are what you can expect with us", "claims.testimonial",
+     "results like Maria's are what you can expect"),
+    # review incentives in other words
+    ("tag us in a 5 star review and get a free lash tint", "claims.review_incentive",
+     "tag us in a 5 star review and get a free"),
+    ("review us on yelp to get 15% off ur next visit", "claims.review_incentive",
+     "review us on yelp to get 15%"),
+]
+
+FALSE += [
+    "tag us in ur posts to get featured on our page!",
+    "review us on google and get the word out 💙",
+    "the numbing means you won't feel anything sharp, just pressure",
+    "so it doesn't come back, finish the whole course of antibiotics",
+    "we ensure results are reviewed by a physician within 24h",
+]
+
 @pytest.mark.parametrize(("text", "rule", "excerpt"), TRUE)
 def test_claim_is_flagged_with_span(text: str, rule: str, excerpt: str) -> None:
     found = [f for f in _flagged(text) if f.rule == rule]
@@ -501,3 +526,10 @@ def test_before_after_on_a_personal_account_needs_a_pitch() -> None:
                         personal)
     found = _flagged("before/after on my client's jawline, this could be u 😍", personal)
     assert [f.excerpt for f in found if f.rule == "claims.testimonial"] == ["before/after"]
+
+
+def test_drug_brand_dropping_weight_lacks_fair_balance() -> None:
+    text = "mounjaro drops the weight fast, now available here"
+    found = [f for f in _flagged(text) if f.rule == "claims.fair_balance"]
+    assert found and text[found[0].start:found[0].end] == "mounjaro"
+    assert not _flagged("mounjaro drops the weight for many; nausea is common, ask ur doctor")
