@@ -43,6 +43,19 @@ if _stale := _stale_compiled_guard():
     pytest.exit(f"the compiled guard is older than {', '.join(_stale[:3])}: run `make test` "
                 "(it rebuilds) or `pip install -e .`", returncode=4)
 
+@pytest.fixture(scope="session", autouse=True)
+def _guard_memo_of_this_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The guard's start-up answers (bedside.guard_memo) in a folder of this run, not the user's
+    cache: shared by the `bedside` processes the tests start, the first of which fills it."""
+    before = os.environ.get("BEDSIDE_CACHE_DIR")
+    os.environ["BEDSIDE_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("BEDSIDE_CACHE_DIR", None)
+    else:
+        os.environ["BEDSIDE_CACHE_DIR"] = before
+
+
 if "replay" not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
         "replay", Path(__file__).parent / "networks" / "replay.py")

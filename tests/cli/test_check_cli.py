@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -142,3 +143,18 @@ def test_invalid_profile(tmp_path: Path) -> None:
     out = run("check", "--practice", str(path), "hi")
     assert out.returncode == 66
     assert "not valid TOML" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_second_run_reads_the_first_runs_answers_and_says_the_same(tmp_path: Path) -> None:
+    """`bedside check` keeps the guard's start-up answers on disk (bedside.guard_memo): the next
+    process reads them instead of its patterns, and must judge exactly as without them."""
+    text = "Guaranteed painless! ur scope last tues w/ Jen went great, call 555-0142 #GIhealth"
+    env = {**os.environ, "BEDSIDE_CACHE_DIR": str(tmp_path / "cache")}
+    args = [sys.executable, "-m", "bedside", "check", "--json", "--kind", "reply", text]
+    first = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
+    memo = list((tmp_path / "cache").glob("guard-memo-*.json"))
+    assert len(memo) == 1 and memo[0].stat().st_size > 100_000, first.stderr
+    second = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
+    assert first.returncode == second.returncode == 2
+    assert json.loads(second.stdout) == json.loads(first.stdout)
+    assert json.loads(first.stdout)["findings"]

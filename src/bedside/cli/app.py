@@ -2,30 +2,54 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
-from bedside.cli.calendar_io import calendar_cmd, export_group, import_group
-from bedside.cli.check import InputError, check
 from bedside.cli.env import Env
-from bedside.cli.networks_cmd import networks_cmd
-from bedside.cli.posts import approve, audit_log, post, queue, unschedule
-from bedside.cli.serve_cmd import serve
-from bedside.cli.setup import account, init, member, strategy
-from bedside.cli.worker_cmd import worker
-from bedside.errors import BedsideError, ProfileError
-from bedside.services.workspaces import NotFound, PermissionDenied
-from bedside.store.session import StoreError
+from bedside.errors import EX_NOINPUT, EX_USAGE, BedsideError, ProfileError
 
-# Exit codes beyond the verdicts (0 ok, 1 warn, 2 block), named after sysexits(3).
-EX_USAGE = 64
-EX_NOINPUT = 66
-EX_UNAVAILABLE = 69
-EX_NOPERM = 77
+# Each command's module, imported only when the command runs (or help lists it): `bedside check`
+# then loads the guard alone, not the database layer the other commands need (a second of
+# start-up, measured in docs/benchmarks.md).
+COMMANDS = {
+    "check": "bedside.cli.check:check",
+    "init": "bedside.cli.setup:init",
+    "member": "bedside.cli.setup:member",
+    "account": "bedside.cli.setup:account",
+    "strategy": "bedside.cli.setup:strategy",
+    "post": "bedside.cli.posts:post",
+    "queue": "bedside.cli.posts:queue",
+    "approve": "bedside.cli.posts:approve",
+    "unschedule": "bedside.cli.posts:unschedule",
+    "audit": "bedside.cli.posts:audit_log",
+    "import": "bedside.cli.calendar_io:import_group",
+    "export": "bedside.cli.calendar_io:export_group",
+    "calendar": "bedside.cli.calendar_io:calendar_cmd",
+    "worker": "bedside.cli.worker_cmd:worker",
+    "networks": "bedside.cli.networks_cmd:networks_cmd",
+    "serve": "bedside.cli.serve_cmd:serve",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use (click's documented lazy-loading
+    pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, name = target.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="bedside")
 @click.option("--as", "user", envvar="BEDSIDE_USER", metavar="EMAIL",
               help="Act as this member (default: the practice's owner).")
@@ -37,11 +61,6 @@ def cli(ctx: click.Context, user: str | None, workspace: str | None) -> None:
     env = ctx.ensure_object(Env)
     env.user, env.workspace = user, workspace
     ctx.call_on_close(env.close)
-
-
-for command in (check, init, member, account, strategy, post, queue, approve, unschedule,
-                audit_log, import_group, export_group, calendar_cmd, worker, networks_cmd, serve):
-    cli.add_command(command)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -59,18 +78,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.UsageError as exc:
         click.echo(f"bedside: {exc.format_message()}", err=True)
         code = EX_USAGE
-    except (ProfileError, InputError, NotFound) as exc:
+    except ProfileError as exc:
         click.echo(f"bedside: {exc}", err=True)
         code = EX_NOINPUT
-    except PermissionDenied as exc:
+    except BedsideError as exc:  # its class says which code (errors.py, sysexits(3))
         click.echo(f"bedside: {exc}", err=True)
-        code = EX_NOPERM
-    except StoreError as exc:
-        click.echo(f"bedside: {exc}", err=True)
-        code = EX_UNAVAILABLE
-    except BedsideError as exc:
-        click.echo(f"bedside: {exc}", err=True)
-        code = EX_USAGE
+        code = exc.exit_code
     except KeyboardInterrupt:
         code = 130
     sys.exit(code if isinstance(code, int) else 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -12,11 +13,12 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.text import Text
 
-from bedside.errors import BedsideError
+from bedside.errors import EX_NOINPUT, BedsideError
 from bedside.guard import Context, Practice, Report, load_practice
 from bedside.guard import check as guard_check
 from bedside.guard.context import NETWORKS, Account, Kind
-from bedside.guard.warm import warm_up
+from bedside.guard.warm import kept_tables, warm_up
+from bedside.guard_memo import remembered
 
 VERDICT_EXIT = {"ok": 0, "warn": 1, "block": 2}
 LONG_RUN = 500  # lines: worth a progress bar and the guard's warm-up
@@ -25,6 +27,8 @@ _STYLE = {"info": "underline cyan", "warn": "bold black on yellow", "block": "bo
 
 class InputError(BedsideError):
     """The text to check cannot be read."""
+
+    exit_code = EX_NOINPUT
 
 
 def _read_text(text: str | None) -> str:
@@ -114,7 +118,8 @@ def _run_jsonl(practice: Practice, defaults: Context) -> int:
         warm_up(practice)
     progress = Progress(console=Console(stderr=True), transient=True,
                         disable=len(lines) < LONG_RUN or not sys.stderr.isatty())
-    with progress:
+    # A short run is mostly the tables' build (warm_up keeps them for a long one).
+    with progress, nullcontext() if len(lines) >= LONG_RUN else kept_tables():
         task = progress.add_task("checking", total=len(lines))
         for line in lines:
             _emit(out, _jsonl_line(line, practice, defaults))
@@ -145,8 +150,12 @@ def check(text: str | None, network: str | None, kind: str, account: str,
     if jsonl:
         if text is not None:
             raise click.UsageError("--jsonl reads standard input; give no TEXT")
-        raise click.exceptions.Exit(_run_jsonl(profile, ctx))
-    report = guard_check(_read_text(text), ctx)
+        with remembered():
+            code = _run_jsonl(profile, ctx)
+        raise click.exceptions.Exit(code)
+    draft = _read_text(text)
+    with remembered(), kept_tables():  # one check: its tables are most of its time
+        report = guard_check(draft, ctx)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

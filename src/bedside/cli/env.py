@@ -9,17 +9,18 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
 from rich.console import Console
 
 from bedside.errors import UsageError
-from bedside.services import workspaces
-from bedside.services.workspaces import Actor
 from bedside.settings import Settings
-from bedside.store import Store, open_store
+
+if TYPE_CHECKING:  # imported when first used: `bedside check` needs no database layer
+    from bedside.services.workspaces import Actor
+    from bedside.store import Store
 
 
 @dataclass
@@ -39,13 +40,19 @@ class Env:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from bedside.store import open_store
+
             self._store = open_store(self.settings)
         return self._store
 
     def actor(self) -> Actor:
+        from bedside.services import workspaces
+
         return workspaces.actor_for(self.store, self.user, self.workspace)
 
     def zone(self, actor: Actor) -> ZoneInfo:
+        from bedside.services import workspaces
+
         return ZoneInfo(workspaces.workspace(self.store, actor).timezone)
 
     def close(self) -> None:

@@ -93,8 +93,22 @@ def _wildcard(sub: Any) -> str | None:
     return None
 
 
+# expand's answers by pattern: a pure function, filled from disk by a short-lived process
+# (bedside.guard_memo), as prefixes.KNOWN is.
+KNOWN: dict[str, frozenset[str] | None] = {}
+
+
 def expand(pattern: str) -> set[str] | None:
     """The phrases a finite pattern matches, in word form; None when it is not finite."""
+    if pattern in KNOWN:
+        known = KNOWN[pattern]
+        return None if known is None else set(known)
+    got = _expand(pattern)
+    KNOWN[pattern] = None if got is None else frozenset(got)
+    return got
+
+
+def _expand(pattern: str) -> set[str] | None:
     if sre_parse is None:
         return None
     try:

@@ -46,6 +46,13 @@ class Prefixes(NamedTuple):
     digit_class: bool  # a `\d` was read as ASCII digits
 
 
+# literal_prefixes' answers by (pattern, k, widest). A pure function of its key, so a
+# short-lived process (`bedside check TEXT`) may fill it from an earlier run's answers
+# (bedside.guard_memo keeps them on disk) instead of reading every pattern again: the reading is
+# most of the guard's start-up.
+KNOWN: dict[tuple[str, int, int], Prefixes | None] = {}
+
+
 def _char(ch: str) -> str:
     """How a character of a pattern reads in a prefix."""
     return " " if ch.isspace() else "0" if "0" <= ch <= "9" else ch
@@ -162,6 +169,15 @@ class _Reader:
 def literal_prefixes(pattern: str, k: int = 8, widest: int = _RANGE) -> Prefixes | None:
     """Strings of up to `k` characters one of which starts every match of `pattern`; None when
     a match can start with no known character (a category first, an empty match, flags)."""
+    key = (pattern, k, widest)
+    if key in KNOWN:
+        return KNOWN[key]
+    got = _literal_prefixes(pattern, k, widest)
+    KNOWN[key] = got
+    return got
+
+
+def _literal_prefixes(pattern: str, k: int, widest: int) -> Prefixes | None:
     if _c is None or _p is None:
         return None
     try:

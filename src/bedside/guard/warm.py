@@ -10,6 +10,8 @@ behind those tables out of the cyclic collector, whose full collections otherwis
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from bedside.guard.context import NETWORKS, Account, Context, Kind, Practice
 from bedside.guard.engine import check
@@ -24,13 +26,29 @@ _SAMPLE = (
 )
 
 
+@contextmanager
+def kept_tables() -> Iterator[None]:
+    """Around the guard's first checks: the cyclic collector off while they build the tables,
+    then the tables frozen out of its passes. They are some 700,000 objects kept for the life of
+    the process; the collector's passes over them, as the heap grows and again at exit, cost as
+    much as a third of a short run (docs/benchmarks.md)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+        gc.freeze()
+
+
 def warm_up(practice: Practice | None = None) -> None:
     """Build the guard's tables for every context, then freeze the heap they live on."""
     profile = practice or Practice()
     kinds: tuple[Kind, ...] = ("post", "reply")
     accounts: tuple[Account, ...] = ("practice", "personal")
-    for network in (None, *NETWORKS):
-        for kind in kinds:
-            for account in accounts:
-                check(_SAMPLE, Context(network, kind, account, profile))
-    gc.freeze()
+    with kept_tables():
+        for network in (None, *NETWORKS):
+            for kind in kinds:
+                for account in accounts:
+                    check(_SAMPLE, Context(network, kind, account, profile))

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bedside.errors import BedsideError, UsageError
+from bedside.errors import EX_NOINPUT, EX_NOPERM, BedsideError, UsageError
 from bedside.guard.context import Practice, ProfileError, practice_from_mapping
 from bedside.services import audit
 from bedside.store import Store
@@ -35,9 +35,13 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 class NotFound(BedsideError):
     """The thing asked for does not exist in this workspace."""
 
+    exit_code = EX_NOINPUT
+
 
 class PermissionDenied(BedsideError):
     """The acting user's role does not allow this."""
+
+    exit_code = EX_NOPERM
 
 
 @dataclass(frozen=True)

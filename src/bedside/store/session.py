@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bedside.errors import BedsideError
+from bedside.errors import EX_UNAVAILABLE, BedsideError
 from bedside.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -33,6 +33,8 @@ PG_MIGRATION_LOCK = 0x6265647369646501
 
 class StoreError(BedsideError):
     """The database cannot be opened or migrated."""
+
+    exit_code = EX_UNAVAILABLE
 
 
 @dataclass
