@@ -4,8 +4,8 @@ shared scorers.
 usage: python bench/guard_quality.py [--misses]
 Runs the guard exactly as `bedside check --jsonl --practice practice.toml` does, writes the
 predictions to a temporary folder and prints what ../shared/tools/score_*.py say. The messy sets
-(bench/data/messy/*/: other practices, messier language; see its README) are scored with the
-same corpus scorer.
+(bench/data/messy/*/: other practices, messier language; see its README) and the fresh sets
+(bench/data/fresh/*/: the unseen test, scores only) are scored with the same corpus scorer.
 """
 
 from __future__ import annotations
@@ -32,13 +32,14 @@ def predict(lines: list[dict[str, object]], practice: Practice) -> list[str]:
     return out
 
 
-def score_set(folder: Path, tools: Path, tmp: Path, extra: list[str]) -> None:
+def score_set(folder: Path, tools: Path, tmp: Path, extra: list[str],
+              title: str = "messy set") -> None:
     """One labelled set (posts.jsonl with its practice.toml), scored as the corpus is."""
     gold = folder / "posts.jsonl"
     rows = [json.loads(x) for x in gold.read_text().splitlines() if x.strip()]
     out = tmp / f"{folder.name}.jsonl"
     out.write_text("\n".join(predict(rows, load_practice(folder / "practice.toml"))) + "\n")
-    print(f"\n== messy set {folder.name}: {len(rows)} posts")
+    print(f"\n== {title} {folder.name}: {len(rows)} posts")
     subprocess.run([sys.executable, str(tools / "score_corpus.py"), str(gold), str(out), *extra],
                    check=False)
 
@@ -63,6 +64,9 @@ def main() -> int:
 
     for folder in sorted((ROOT / "bench" / "data" / "messy").glob("*/")):
         score_set(folder, tools, tmp, extra)
+    # The unseen test (bench/data/fresh/README.md): scores only, never its misses.
+    for folder in sorted((ROOT / "bench" / "data" / "fresh").glob("*/")):
+        score_set(folder, tools, tmp, [], title="fresh set")
 
     synth = shared / "external" / "presidio-research" / "synth_dataset_v2.json"
     records = json.loads(synth.read_text())

@@ -9,6 +9,7 @@ from bedside.guard.claims import check_claims
 from bedside.guard.context import Context
 from bedside.guard.findings import SEVERITY_RANK, Finding, Labels, Report
 from bedside.guard.identifiers import find_entities
+from bedside.guard.learned import learned_finding, learned_labels
 from bedside.guard.normalize import normalize
 from bedside.guard.phi import check_phi
 from bedside.guard.platforms import check_platform
@@ -62,6 +63,20 @@ def check(text: str, context: Context | None = None) -> Report:
     findings += promo_findings
     voice_findings, personal = check_voice(norm, ctx)
     findings += voice_findings
+    # The learned labels only add to the rules: a label, or one finding where none of its
+    # category was given (learned.py).
+    learned = learned_labels(norm, ctx)
+    if learned:
+        given = {f.category for f in findings if f.severity != "info"}
+        if "claims" in learned and "claims" not in given:
+            findings.append(learned_finding(norm, ctx, "claims"))
+        if "unprofessional" in learned and "professionalism" not in given:
+            findings.append(learned_finding(norm, ctx, "unprofessional"))
+        promotional = promotional or "promotional" in learned
+        if "personal" in learned and not personal:
+            personal = True
+            if ctx.account == "practice":
+                findings.append(learned_finding(norm, ctx, "personal"))
     findings += check_platform(text, ctx)
     return Report(
         text=text,
