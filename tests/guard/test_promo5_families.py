@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bedside.guard.claims import check_claims
-from bedside.guard.context import Context
+from bedside.guard.context import Context, Practice
 from bedside.guard.normalize import normalize
 from bedside.guard.promotion import check_promotion
 
@@ -162,3 +162,18 @@ def test_a_before_after_is_a_claim_only_when_pitched() -> None:
     # the typical-result note still clears it
     noted = bare + ". book ur consult, results vary"
     assert not [f for f in check_claims(normalize(noted), POST) if f.rule == "claims.testimonial"]
+
+
+def test_a_referral_counts_only_when_it_names_the_practice() -> None:
+    own = Context(kind="post", account="practice",
+                  practice=Practice(name="Cedar Ridge Sleep & Lung"))
+    text = "ur lungs deserve better 💙 ask ur pcp for a referral to Cedar Ridge"
+    findings, promotional = check_promotion(normalize(text), own)
+    assert promotional
+    own_cues = [f.excerpt for f in findings if f.rule == "promotion.own_referral"]
+    assert own_cues == ["referral to Cedar"]
+    # another place, or a kind of care, is advice
+    for other in ("ur lungs deserve better 💙 ask ur pcp for a referral to pulmonary rehab",
+                  "ur lungs deserve better 💙 ask ur pcp for a referral to Mercy Hospital"):
+        findings, promotional = check_promotion(normalize(other), own)
+        assert not promotional and findings == []
