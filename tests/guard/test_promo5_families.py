@@ -92,6 +92,7 @@ NOT_SELLING = [
     "tip: most sprains feel better within a week. ice + rest. more: cdc.gov/sprains",
     "symptoms usually start within 2 days of exposure. stay home if ur sick",
     "ur kid's fever should break within 3 days, call if it doesnt",
+    "tamiflu works best if started within 2 days. call us if ur unsure",
     "now hiring an MA!! competitive pay, send ur resume to jobs@ourclinic.example",
     "huge thanks to our front desk team for getting us thru the snowstorm 💙",
     "lost & found: someone left a blue umbrella in exam room 3, come grab it at the front desk",
@@ -138,6 +139,12 @@ def test_look_alikes_are_not_promotional(text: str) -> None:
 )
 def test_personal_accounts_and_replies_that_sell(text: str, context: Context) -> None:
     assert check_promotion(normalize(text), context)[1] is True
+
+
+def test_insurance_answered_in_a_reply_is_service() -> None:
+    text = "yes we accept most insurance plans, call the office w ur member id"
+    assert check_promotion(normalize(text), REPLY)[1] is False
+    assert check_promotion(normalize(text), POST)[1] is True
 
 
 def test_a_lone_weak_cue_stays_below_the_threshold() -> None:
