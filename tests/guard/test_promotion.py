@@ -249,6 +249,11 @@ def test_showcasing_needs_results_talk_not_look_alikes() -> None:
 
 
 def test_a_case_before_after_on_a_personal_account_is_not_an_advert() -> None:
+    # On the practice's account it leans promotional: one more cue (a price) makes it an advert.
+    # Alone it shows one case there too (messy sets cardio hcv-061, plastics hps-042).
     text = "before/after of a patient's psoriasis after 12 wks on a biologic, she ok'd sharing"
     assert check_promotion(normalize(text), Context(kind="post", account="personal"))[1] is False
-    assert check_promotion(normalize(text), POST)[1] is True
+    assert check_promotion(normalize(text), POST)[1] is False
+    priced = text + ". biologic visits $40"
+    assert check_promotion(normalize(priced), Context(kind="post", account="personal"))[1] is False
+    assert check_promotion(normalize(priced), POST)[1] is True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from bedside.guard.context import Context
+from bedside.guard.context import Context, in_own_place
 from bedside.guard.findings import Finding
 from bedside.guard.lexicon import RuleSet, load_data, load_weighted, outermost
 from bedside.guard.normalize import Normalized
@@ -21,6 +21,15 @@ def _thresholds() -> tuple[float, float]:
     return float(score.get("threshold", 2.0)), float(score.get("reply_threshold", 3.0))
 
 
+_OWN_REFERRAL = "promotion.own_referral"
+
+
+def _names_the_practice(span: str, context: Context) -> bool:
+    """Whether a referral cue's last word is the practice's own name ("... to Bayshore")."""
+    words = span.split()
+    return bool(words) and in_own_place(words[-1], context.practice)
+
+
 def _rulesets() -> tuple[RuleSet, RuleSet]:
     """Selling cues and educational (negative-weight) cues, run separately."""
     return load_weighted("promotion")
@@ -29,7 +38,8 @@ def _rulesets() -> tuple[RuleSet, RuleSet]:
 def check_promotion(norm: Normalized, context: Context) -> tuple[list[Finding], bool]:
     """Findings and the `promotional` label."""
     selling, educational = _rulesets()
-    hits = selling.hits(norm, context)
+    hits = [h for h in selling.hits(norm, context)
+            if h[0].id != _OWN_REFERRAL or _names_the_practice(norm.original[h[1]:h[2]], context)]
     post, reply = _thresholds()
     threshold = reply if context.kind == "reply" else post
     # Each distinct cue phrase counts once, however often it repeats, and overlapping cues count
