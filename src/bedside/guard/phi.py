@@ -159,7 +159,9 @@ _MODIFIER_AFTER = re.compile(
 _ELSE_BEFORE = re.compile(r"\b(?:somebody|someone|anybody|anyone|nobody) else\b[^.!?]{0,30}$")
 # "thank you to the Guidry family & Guidry's Boil House for sponsoring": donors, not patients
 _SPONSOR_AFTER = re.compile(
-    r"[^.!?]{0,50}?\b(?:for|who|that) (?:\w+ )?(?:sponsor|donat|fund|host|underwr|volunteer|cater)")
+    r"[^.!?]{0,50}?\b(?:(?:for|who|that) (?:\w+ )?"
+    r"(?:sponsor|donat|fund|host|underwr|volunteer|cater)"
+    r"|(?:\w+ )?(?:sponsored|donated|underwrote|catered|hosted)\b)")
 
 
 def _nobody(sk: str, s: int, e: int) -> bool:
@@ -279,6 +281,11 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
 # named facility and an acute event they place one encounter.
 _SHIFT_TIME = re.compile(r"\d|today|tonight|tonite|2nite|yesterday|yday|yest|last|this|overnight|"
                          r"morning|afternoon|evening", re.I)
+_STREET_END = re.compile(r"\b(?:rd|road|st|street|ave|avenue|lane|ln|blvd|boulevard|hwy|highway|"
+                         r"pike|trail|tr|drive|dr|way|court|ct|circle|cir)\.?$", re.I)
+# A role's place that is no place: "the teacher at your kid's school", "the coach of a team".
+_ROLE_NO_PLACE = frozenset({"your", "ur", "yr", "our", "my", "his", "her", "their", "a", "an",
+                            "this", "that", "every", "any", "some", "school", "work", "home"})
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
@@ -297,7 +304,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     reply = context.kind == "reply"
     cues = _find(norm, reply)
     definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
-    if cues.get("own_family"):  # "expecting baby #2", "took the girls": the author's own child
+    own = cues.get("own_family")
+    if own:  # "expecting baby #2", "took the girls": the author's own child
         definite = [(s, e) for s, e in definite if not _bare_family(norm.original[s:e].lower())]
     if cues.get("care_context"):  # "sent me this pic" is about a patient only in a care post
         definite = definite + cues.get("patient_with_care", [])
@@ -324,10 +332,11 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         if _CHILD_AFTER.match(low, e.end) and _THE_BEFORE.search(
                 norm.original, max(0, e.start - 6), e.start):
             definite = definite + [(e.start, e.end)]  # "the Jorgensen kid"
-        if definite or indefinite or care or relation:
+        if definite or indefinite or relation or (care and not own):
             patient_names.append((e.start, e.end))
             findings.append(_entity_finding(e, norm))
-    roles = cues.get("unique_roles", []) if care or definite or indefinite else []
+    roles = [r for r in cues.get("unique_roles", []) if norm.original[r[0]:r[1]].rsplit(
+        " ", 1)[-1].lower() not in _ROLE_NO_PLACE] if care or definite or indefinite else []
     # spans that say "this is about a patient" ("the pastor at first baptist" + care counts)
     anchors = definite + patient_names + relation + roles
 
@@ -338,7 +347,9 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             return True
         # "a patient": a street address next to it places them; a date needs a care event too.
         street = e.type == "GEO" and any(c.isdigit() for c in e.text)
-        return _near(span, indefinite) and (street or _near(span, events))
+        named = e.type == "GEO" and _near(span, indefinite, 60) and bool(
+            _STREET_END.search(e.text))  # "a client who lives out Smithfield Rd"
+        return named or _near(span, indefinite) and (street or _near(span, events))
 
     births = cues.get("birth_labels", [])
     candidates = [e for e in entities if e.type != "NAME"]
