@@ -40,7 +40,8 @@ POSTS = [
     ("the Hendricks boy is back AGAIN w/ another dog bite", "NAME", "Hendricks"),
     ("the Nguyen twins came in for shots today, screamed in stereo", "NAME", "Nguyen"),
     # a trade or post at one named place
-    ("did a knee scope today on the head chef at Rosie's Diner", "OTHER_ID", "the head chef at Rosie"),
+    ("did a knee scope today on the head chef at Rosie's Diner", "OTHER_ID",
+     "the head chef at Rosie"),
     ("the bus driver for Lincoln Middle came in w/ chest pain yesterday", "DATE", "yesterday"),
     ("scoped the vocal cords of the drummer of the best ska band in Tonawanda this aftn",
      "GEO", "Tonawanda"),
