@@ -83,6 +83,13 @@ REPLIES = [
      "sent ur refill over to ur pharmacy"),
     ("sorry ur Dupixent shipment was late again!", "sorry ur Dupixent shipment was"),
     ("so happy the new glasses r helping!!", "happy the new glasses r helping"),
+    ("the cpap mask should feel better after a few nights, hang in there",
+     "the cpap mask should feel better"),
+    ("we miss u at PT! how's the shoulder?", "miss u at PT"),
+    ("ty for trusting us w/ ur little one's ear tubes", "trusting us w"),
+    ("glad the steroid shot kicked in!", "glad the steroid shot kicked"),
+    ("we loved having u in the chair today", "loved having u in"),
+    ("so proud of u for 90 days sober", "proud of u for 90 days sober"),
 ]
 
 NOT_PHI = [
@@ -110,6 +117,9 @@ NOT_PHI = [
 NOT_RELATIONSHIP = [
     "if ur hearing aids whistle, check the dome and the wax guard",
     "ask ur pharmacy if the generic is available, it often is",
+    "if ur colonoscopy prep is rough, try chilling the solution",
+    "most ppl find the cpap mask gets easier after a week",
+    "great question! allergy shots usually take 6-12 months to work",
 ]
 
 
