@@ -51,9 +51,22 @@ POSTS = [
     ("trauma consult at Mercy General around 3am, GSW to the thigh", "GEO", "Mercy General"),
     ("paged to the Fairview fire hall at 1am for an mvc, two kids", "GEO", "Fairview fire hall"),
     ("stat consult at Riverside Regional last night, STEMI in a 38yo", "DATE", "last night"),
+    # a care act done to one person at another named facility, with a shift's time
+    ("admitted a guy to St. Joseph's overnight w/ DKA, sugar of 900", "GEO", "St. Joseph's"),
+    ("consulted on a lady at Valley Medical Center this am, perforated diverticulitis", "DATE",
+     "this am"),
+    ("over the wknd we had a kid w/ a fishhook in his eyelid", "DATE", "over the wknd"),
+    ("lady from Millbrook brought her whole family for flu shots today", "GEO", "Millbrook"),
+    # public posts of small places: the county clerk, a coach at a named school
+    ("cleaned out the ear of the county clerk today, 2 yrs of wax", "OTHER_ID",
+     "the county clerk"),
+    ("the girls' basketball coach at Central High tore her achilles friday", "OTHER_ID",
+     "the girls' basketball coach"),
     # the Nth case of the day
     ("2nd c-section of the day was a 19 y/o w/ twins", "DATE", "2nd c-section of the day"),
     ("first consult of the shift was a 70 y/o w/ a hip fx", "DATE", "first consult of the shift"),
+    ("my 4th colonoscopy of the morning had 11 polyps", "DATE",
+     "4th colonoscopy of the morning"),
     # licence numbers copied in groups
     ("the DMV form wants the pt's driver license # on every page. 412 663 908. ugh",
      "LICENSE", "412 663 908"),
@@ -112,6 +125,12 @@ NOT_PHI = [
     "check on your neighbors during the heat wave, esp older folks",
     "recheck on friday? call us to book",
     "join our support group! new members welcome every tuesday",
+    # the author's own birthday and shifts; meetings and hiring at another facility
+    "my 30th bday is tmrw and i'm spending it post call",
+    "on call tonight, send coffee",
+    "heading to grand rounds at St. Luke's this morning to talk about sepsis",
+    "Community Regional is hiring nurses! apply by friday",
+    "3rd snow day of the year and my kids are feral",
 ]
 
 NOT_RELATIONSHIP = [

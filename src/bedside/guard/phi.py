@@ -155,6 +155,7 @@ _MODIFIER_AFTER = re.compile(
     r"|brain|face|powder|oil|lotion|sling|swing|bump|announcement|photographer)\b")
 
 
+_AGE_WORD = re.compile(r"y/?o|yr|year|month|week|day|\d[mf]$")  # "my 9 yo" (not "my 4th scope")
 # "somebody else is catching that baby": another clinician's, in the future
 _ELSE_BEFORE = re.compile(r"\b(?:somebody|someone|anybody|anyone|nobody) else\b[^.!?]{0,30}$")
 # "thank you to the Guidry family & Guidry's Boil House for sponsoring": donors, not patients
@@ -169,7 +170,8 @@ def _nobody(sk: str, s: int, e: int) -> bool:
     a sponsor, or a modifier)?"""
     before = sk[max(0, s - 24):s]
     if _GENERIC_BEFORE.search(before) or sk.startswith(("'s", "s "), e) or (
-            sk[s:s + 1].isdigit() and (_RANGE_BEFORE.search(before) or _OWN_BEFORE.search(before))):
+            sk[s:s + 1].isdigit() and (_RANGE_BEFORE.search(before) or (
+                _OWN_BEFORE.search(before) and _AGE_WORD.search(sk, s, e)))):
         return True  # "12-18 y/o", "my 9 yo": a range of ages, the author's own child
     if sk.endswith(("family", "families"), s, e) and _SPONSOR_AFTER.match(sk, e):
         return True
@@ -286,6 +288,7 @@ _STREET_END = re.compile(r"\b(?:rd|road|st|street|ave|avenue|lane|ln|blvd|boulev
 # A role's place that is no place: "the teacher at your kid's school", "the coach of a team".
 _ROLE_NO_PLACE = frozenset({"your", "ur", "yr", "our", "my", "his", "her", "their", "a", "an",
                             "this", "that", "every", "any", "some", "school", "work", "home"})
+_OWN_LABEL = re.compile(r"\b(?:my|our|i was|i'm|im)\s+(?:\w+\s+)?$", re.I)
 _SENTENCE_END = re.compile(r"[.!?\n]")
 
 
@@ -351,7 +354,8 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             _STREET_END.search(e.text))  # "a client who lives out Smithfield Rd"
         return named or _near(span, indefinite) and (street or _near(span, events))
 
-    births = cues.get("birth_labels", [])
+    births = [b for b in cues.get("birth_labels", []) if not _OWN_LABEL.search(
+        norm.original, max(0, b[0] - 20), b[0])]  # "my 30th bday is tmrw": the author's own
     candidates = [e for e in entities if e.type != "NAME"]
     taken = [(e.start, e.end) for e in entities]
     candidates += record_numbers(norm.original, taken)  # "MRNs need 11 digits. typed 4008..."
