@@ -123,6 +123,8 @@ NOT_PHI = [
     "every time the ER consults us at 2am it's constipation",
     "the teacher at your kid's school may notice hearing loss first. ask for a screen.",
     "check on your neighbors during the heat wave, esp older folks",
+    "check on grandma today if she lives alone, heat wave",
+    "check on him every 2 hrs tonight after a head bump",
     "recheck on friday? call us to book",
     "join our support group! new members welcome every tuesday",
     # the author's own birthday and shifts; meetings and hiring at another facility
