@@ -27,7 +27,8 @@ _WORD = 40
 _WORDS = 80
 _AHEAD = 160
 _BEHIND = 120
-_PREP = re.compile(r"\b(?i:on|at|off|near|along|down|up|to|from|of|in)\s+")  # street_named
+# street_named's look-behind: "on Maple St", "a client out Smithfield Rd"
+_PREP = re.compile(r"\b(?i:on|at|off|near|along|down|up|to|from|of|in|out|past|by|over)\s+")
 _IN = re.compile(r"\bin\s+")  # city_zip's look-behind, case as in the pattern
 _ZIP_AFTER = re.compile(r"(?:[ -]\d{2,3})?\s+(?:in|to|for|and|,|\.)")
 _TOKEN = re.compile(rb"[^ ]+")

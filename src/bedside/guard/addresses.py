@@ -100,7 +100,7 @@ def _patterns() -> dict[str, regex.Pattern[str]]:
     )
     corner = rf"(?i:the\s+)?(?i:corner of)\s+[^\n?!]{{3,60}}?\s+and\s+(?:{_W}\s+){{0,3}}{_W}"
     street_named = (
-        rf"(?<=\b(?i:on|at|off|near|along|down|up|to|from|of|in)\s+)(?:{_CAPW}\s+){{1,3}}"
+        rf"(?<=\b(?i:on|at|off|near|along|down|up|to|from|of|in|out|past|by|over)\s+)(?:{_CAPW}\s+){{1,3}}"
         rf"(?i:{_alt(data['strong_suffixes'])})\.?(?![\w])"
     )
     zip_context = (

@@ -36,9 +36,15 @@ _TOLL_FREE = regex.compile(r"^\D*(?:\+?1\D*)?\(?8(?:00|33|44|55|66|77|88)\D")
 _ROLE_MAILBOX = regex.compile(
     r"^(?:info|hello|contact|support|help|office|admin|billing|press|media|team|appointments?|"
     r"frontdesk|reception|careers|jobs|privacy|feedback|noreply|no-reply)@", regex.I)
+_CREDENTIALS = (
+    r"md|do|rn|np|pa-c|pa|dds|dmd|phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc|"
+    # audiology, speech, therapy, pharmacy, nutrition, nursing and counselling credentials
+    r"aud|ccc-a|ccc-slp|slp|lcsw|lisw|lpc|lpcc|lmft|lmhc|psyd|pharmd|rph|rdn|rd|dnp|msn|bsn|cnp|"
+    r"ladc|cadc|bcba|cdces|cde|lac|dpm|od|dc|mft|lsw|ot|cota|pta|cna|cma|rrt|emt|paramedic")
 _CLINICIAN = regex.compile(
-    r"(?:\b(?:dr|doc|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:md|do|rn|np|pa-c|pa|dds|dmd|"
-    r"phd|mph|lpn|cnm|crna|facp|faafp|atc|dpt|otr|cpnp|fnp|aprn|ibclc)\b)", regex.I)
+    r"(?:\b(?:dr|doc|doctor|nurse|prof|professor)\.?\s+$)|(?:^,?\s*(?:" + _CREDENTIALS + r")\b)",
+    regex.I)
+_CREDENTIAL = re.compile(r"(?:" + _CREDENTIALS + r")\.?", re.I)  # "AuD" read as a name
 
 # A name followed by the person's work at the practice is staff or a volunteer, not a patient.
 _STAFF_AFTER = re.compile(
@@ -51,7 +57,8 @@ _WEEKDAY = re.compile(r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)
 
 _CUE_LISTS = ("patient_definite", "patient_indefinite", "care_events", "care_context",
               "photo_words", "unique_roles", "relative_dates", "birth_labels", "encounter_events",
-              "teaching_events", "patient_with_care", "injured_who")
+              "teaching_events", "patient_with_care", "injured_who", "own_family", "habitual",
+              "patient_gatherings")
 
 
 @cache
@@ -148,15 +155,29 @@ _MODIFIER_AFTER = re.compile(
     r"|brain|face|powder|oil|lotion|sling|swing|bump|announcement|photographer)\b")
 
 
+_AGE_WORD = re.compile(r"y/?o|yr|year|month|week|day|\d[mf]$")  # "my 9 yo" (not "my 4th scope")
+# "somebody else is catching that baby": another clinician's, in the future
+_ELSE_BEFORE = re.compile(r"\b(?:somebody|someone|anybody|anyone|nobody) else\b[^.!?]{0,30}$")
+# "thank you to the Guidry family & Guidry's Boil House for sponsoring": donors, not patients
+_SPONSOR_AFTER = re.compile(
+    r"[^.!?]{0,50}?\b(?:(?:for|who|that) (?:\w+ )?"
+    r"(?:sponsor|donat|fund|host|underwr|volunteer|cater)"
+    r"|(?:\w+ )?(?:sponsored|donated|underwrote|catered|hosted)\b)")
+
+
 def _nobody(sk: str, s: int, e: int) -> bool:
     """Is a definite-patient cue about no one patient (a group, a hypothetical, one's own child,
-    or a modifier)?"""
+    a sponsor, or a modifier)?"""
     before = sk[max(0, s - 24):s]
     if _GENERIC_BEFORE.search(before) or sk.startswith(("'s", "s "), e) or (
-            sk[s:s + 1].isdigit() and _RANGE_BEFORE.search(before)):
+            sk[s:s + 1].isdigit() and (_RANGE_BEFORE.search(before) or (
+                _OWN_BEFORE.search(before) and _AGE_WORD.search(sk, s, e)))):
+        return True  # "12-18 y/o", "my 9 yo": a range of ages, the author's own child
+    if sk.endswith(("family", "families"), s, e) and _SPONSOR_AFTER.match(sk, e):
         return True
-    if sk[s:e] in _FAMILY_WORDS:
-        return bool(_OWN_BEFORE.search(before) or _MODIFIER_AFTER.match(sk, e))
+    if sk[s:e] in _FAMILY_WORDS or sk.endswith(" baby", s, e):
+        return bool(_OWN_BEFORE.search(before) or _MODIFIER_AFTER.match(sk, e)
+                    or _ELSE_BEFORE.search(sk, max(0, s - 60), s))
     return False
 
 
@@ -250,11 +271,45 @@ def _personal_page(url: str) -> bool:
 
 
 
+# A pet's name: "a dog named Moose", "our clinic cat, Biscuit".
+_PET_BEFORE = re.compile(
+    r"\b(?:dog|dogs|cat|cats|pup|puppy|pupper|kitten|kitty|horse|pony|goat|bunny|rabbit|hamster|"
+    r"parrot|pet|lab|retriever|doodle|pug|beagle|mutt|rescue)(?:'s)?,? (?:(?:is )?named|called|"
+    r"name is|name's)\s+$", re.I)
+# "the Jorgensen kid", "the Miller twins": a family name for one particular child.
+_CHILD_AFTER = re.compile(r"(?:'s)? (?:kid|kids|boy|boys|girl|girls|twins|baby|youngest|oldest)\b")
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# Relative times that pin one shift ("last night", "this am", "at 2am", "tonight"): with another
+# named facility and an acute event they place one encounter.
+_SHIFT_TIME = re.compile(r"\d|today|tonight|tonite|2nite|yesterday|yday|yest|last|this|overnight|"
+                         r"morning|afternoon|evening", re.I)
+_STREET_END = re.compile(r"\b(?:rd|road|st|street|ave|avenue|lane|ln|blvd|boulevard|hwy|highway|"
+                         r"pike|trail|tr|drive|dr|way|court|ct|circle|cir)\.?$", re.I)
+# A role's place that is no place: "the teacher at your kid's school", "the coach of a team".
+_ROLE_NO_PLACE = frozenset({"your", "ur", "yr", "our", "my", "his", "her", "their", "a", "an",
+                            "this", "that", "every", "any", "some", "school", "work", "home"})
+_OWN_LABEL = re.compile(r"\b(?:my|our|i was|i'm|im)\s+(?:\w+\s+)?$", re.I)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _bare_family(cue: str) -> bool:
+    """Is a definite cue only a family word ("baby", "the twins", "that baby")?"""
+    return cue.rsplit(" ", 1)[-1] in _FAMILY_WORDS and cue.count(" ") <= 1
+
+
+def _in_habitual(pos: int, habitual: list[tuple[int, int]], text: str) -> bool:
+    """Is `pos` in a sentence that a habitual opener ("love when ...") began before it?"""
+    return any(e <= pos and not _SENTENCE_END.search(text, e, pos) for _, e in habitual)
+
+
 def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> list[Finding]:
     """Findings for patient identifiers and patient-relationship confirmations."""
     reply = context.kind == "reply"
     cues = _find(norm, reply)
     definite = cues.get("patient_definite", [])  # "my patient", "the Okafor family"
+    own = cues.get("own_family")
+    if own:  # "expecting baby #2", "took the girls": the author's own child
+        definite = [(s, e) for s, e in definite if not _bare_family(norm.original[s:e].lower())]
     if cues.get("care_context"):  # "sent me this pic" is about a patient only in a care post
         definite = definite + cues.get("patient_with_care", [])
     indefinite = cues.get("patient_indefinite", [])  # "a patient": only next to a care event
@@ -268,15 +323,23 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
 
     findings: list[Finding] = []
     patient_names: list[tuple[int, int]] = []
+    low = norm.original.lower()
     for e in entities:
         if e.type != "NAME" or e.own or is_public_name(e.text) or _is_clinician(e, norm.original):
             continue
         if in_own_place(e.text, context.practice):  # "Port Agate": the practice's own town
             continue
-        if definite or indefinite or care or relation:
+        if _CREDENTIAL.fullmatch(e.text) or _PET_BEFORE.search(
+                norm.original, max(0, e.start - 30), e.start) or _SPONSOR_AFTER.match(low, e.end):
+            continue  # a credential, a pet, a sponsor ("the Guidry family ... for sponsoring")
+        if _CHILD_AFTER.match(low, e.end) and _THE_BEFORE.search(
+                norm.original, max(0, e.start - 6), e.start):
+            definite = definite + [(e.start, e.end)]  # "the Jorgensen kid"
+        if definite or indefinite or relation or (care and not own):
             patient_names.append((e.start, e.end))
             findings.append(_entity_finding(e, norm))
-    roles = cues.get("unique_roles", []) if care or definite or indefinite else []
+    roles = [r for r in cues.get("unique_roles", []) if norm.original[r[0]:r[1]].rsplit(
+        " ", 1)[-1].lower() not in _ROLE_NO_PLACE] if care or definite or indefinite else []
     # spans that say "this is about a patient" ("the pastor at first baptist" + care counts)
     anchors = definite + patient_names + relation + roles
 
@@ -287,9 +350,12 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
             return True
         # "a patient": a street address next to it places them; a date needs a care event too.
         street = e.type == "GEO" and any(c.isdigit() for c in e.text)
-        return _near(span, indefinite) and (street or _near(span, events))
+        named = e.type == "GEO" and _near(span, indefinite, 60) and bool(
+            _STREET_END.search(e.text))  # "a client who lives out Smithfield Rd"
+        return named or _near(span, indefinite) and (street or _near(span, events))
 
-    births = cues.get("birth_labels", [])
+    births = [b for b in cues.get("birth_labels", []) if not _OWN_LABEL.search(
+        norm.original, max(0, b[0] - 20), b[0])]  # "my 30th bday is tmrw": the author's own
     candidates = [e for e in entities if e.type != "NAME"]
     taken = [(e.start, e.end) for e in entities]
     candidates += record_numbers(norm.original, taken)  # "MRNs need 11 digits. typed 4008..."
@@ -297,10 +363,10 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
         if not any(s < end and start < e for s, e in taken):
             candidates.append(Entity("DATE", start, end, norm.original[start:end]))
     dates = [(e.start, e.end) for e in candidates if e.type == "DATE"]
-    clock = [(e.start, e.end) for e in candidates if e.type == "DATE" and any(
-        c.isdigit() for c in e.text)]
+    clock = [(e.start, e.end) for e in candidates if e.type == "DATE" and _SHIFT_TIME.search(
+        e.text)]  # "2:40am", "last night": the time of one shift
     acute = cues.get("encounter_events", [])
-    encounters: list[tuple[int, int]] = []  # another facility + a clock time + acute care
+    encounters: list[tuple[int, int]] = []  # another facility + a shift's time + acute care
     teaching = cues.get("teaching_events", [])
     if anchors or indefinite or (acute and clock):
         for place, town in places(norm, context, taken, facilities=bool(dates)):
@@ -313,8 +379,10 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
                     town and any(0 <= span[0] - e <= 6 for _, e in teaching)):  # "talk in Austin"
                 continue
             candidates.append(place)
+    habitual = cues.get("habitual", [])
     for e in candidates:
-        if e.own:
+        if e.own or (habitual and e.type == "DATE" and _in_habitual(e.start, habitual,
+                                                                    norm.original)):
             continue
         if e.type in _ALWAYS:
             findings.append(_entity_finding(e, norm))
@@ -333,7 +401,7 @@ def check_phi(norm: Normalized, entities: list[Entity], context: Context) -> lis
     for start, end in relation:
         findings.append(_finding("phi.patient_relationship", "PATIENT_RELATIONSHIP", start, end,
                                  norm))
-    if anchors:
+    if anchors or cues.get("patient_gatherings"):  # "swipe for the support group pic"
         for start, end in cues.get("photo_words", []):
             findings.append(_finding("phi.photo", "PHOTO", start, end, norm))
     for start, end in roles:

@@ -21,7 +21,11 @@ _FACILITY_WORD = re.compile(
     r"\b(?:Hospital|Medical Cent(?:er|re)|Memorial|Regional|General|Infirmary|Hospice|Nursing Home|"
     r"Care Center|Rehab(?:ilitation)? Center|Elementary|Elem|Middle School|High School|High|"
     r"Academy|University|College|Fire Station|Station|Church|Mosque|Synagogue|Temple|Prison|Jail|"
-    r"Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch)\b(?:\s+\d+)?"
+    r"Shelter|Manor|Village|Apartments|Mall|Plant|Factory|Mill|Farm|Ranch|"
+    # where a rural or small-town call goes: "paged to the Ringling Fire Hall around 2am"
+    r"Fire Hall|Firehall|Fire Dept|Fire Department|Community Cent(?:er|re)|Rec Cent(?:er|re)|"
+    r"Fairgrounds|Arena|Stadium|Speedway|Legion|Grange|Library|Motel|Campground|Truck Stop|"
+    r"Marina)\b(?:\s+\d+)?"
     r"|\b(?:St|Saint)\.?\s+[A-Z][a-z]+'s\b|[A-Z][a-z]+ Children'?s\b(?! [A-Z])")
 _NAME_BEFORE = re.compile(r"(?:(?:St|Saint|Mount|Mt)\.?\s+)?(?:[A-Z][\w'.-]*\s+){1,3}$")
 _TOWN = re.compile(r"\b(?:from|in|of|near|outside)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})\b")
@@ -34,8 +38,11 @@ _PERSON_FROM = re.compile(
     r"([a-z]{3,}(?: (?:county|valley|township|heights|springs|falls|creek))?)\b")
 # Lower case: "westbrook daycare". One word before a school or care word names the place.
 _LOWER_PLACE = (r"(?:daycare|day care|preschool|elementary|middle school|middle|high school|"
-                r"academy|nursing home|memorial|rehab center|senior center)\b")
-_LOWER_FACILITY = re.compile(r"\b([a-z]{3,}) " + _LOWER_PLACE)
+                r"academy|nursing home|memorial|rehab center|senior center|fire hall|firehall|"
+                r"fire station|fire dept|community center|rec center|fairgrounds|grange hall|"
+                r"legion hall|truck stop|rodeo grounds|speedway)\b")
+# The name may be capitalised before a lower-case place word: "Ringling fire hall".
+_LOWER_FACILITY = re.compile(r"\b([A-Za-z][a-z]{2,}) " + _LOWER_PLACE)
 _FROM_WORDS = (" from ", " out in ", " over in ", " up in ", " down in ")  # in _PERSON_FROM
 # "he's a tattoo artist in mesa": a person's trade and the (lower-case) town they work in.
 _WORKS_IN = re.compile(
@@ -66,6 +73,10 @@ _HINTS[_OFF_ROAD] = re.compile(" off ")
 _NOT_FACILITY = frozenset({"local", "public", "private", "any", "every", "some", "new", "old",
                            "your", "junior", "senior", "and", "for", "from", "with", "into", "her",
                            "his", "their", "our", "at", "in", "to", "or", "kids", "daily"})
+# Sentence openers that are no place's name: "Which daycare", "Every fire hall".
+_NOT_OPENER = frozenset({"which", "what", "whose", "each", "one", "no", "any", "every", "this",
+                         "that", "these", "those", "near", "nearest", "closest", "same", "small",
+                         "big", "little", "old", "volunteer", "rural", "county", "city", "town"})
 # A country or a state alone is larger than Safe Harbor's subdivisions: "a resident in Germany".
 _LARGER = COUNTRIES | US_STATES
 _NOT_TOWN = frozenset({"The", "A", "An", "My", "Our", "His", "Her", "Their", "This", "That",
@@ -103,7 +114,8 @@ def places(norm: Normalized, context: Context, taken: list[tuple[int, int]],
         if m.group(1).split()[0] not in _NOT_TOWN and m.group(1).lower() not in _LARGER:
             add(m.start(1), m.end(1), True)
     for m in _finditer(_LOWER_FACILITY, text) if facilities else ():
-        if m.group(1) not in _NOT_PLACE and m.group(1) not in _NOT_FACILITY:
+        word = m.group(1).lower()
+        if word not in _NOT_PLACE and word not in _NOT_FACILITY and word not in _NOT_OPENER:
             add(m.start(), m.end(), False)
     # the pattern's literal " from " or " ... in ": a few `in` tests skip most texts in C
     from_words = any(w in text for w in _FROM_WORDS)
