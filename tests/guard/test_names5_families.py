@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bedside.guard.context import Practice
-from bedside.guard.names import find_names
+from bedside.guard.names import find_names, is_public_name
 from bedside.guard.normalize import normalize
 
 PRACTICE = Practice(
@@ -104,3 +104,55 @@ def test_names(text: str, expected: list[str]) -> None:
 
 def test_family_practice_is_no_household() -> None:
     assert names("Come see us at Garcia Family Practice") == []
+
+
+HANDLES = [
+    # a first name with an initial glued on leads the handle
+    ("@sarahb_716 so glad the new aids r working for u", ["sarah"]),
+    ("@ashleyt1994 we got ur msg", ["ashley"]),
+    ("thx @marcusj.fit for the shoutout", ["marcus"]),
+    # a name after a form of address that is its own part of the handle
+    ("@lsu_mama_dee aww thank u!!", ["dee"]),
+    ("@lake_nana_june thx for the pie", ["june"]),
+    # no name: an organisation's handle, a word with a letter
+    ("follow @mayoclinic for more", []),
+    ("@theboss_22 hi", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), HANDLES)
+def test_handles(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_practice_name_is_no_person() -> None:
+    practice = Practice(name="Magnolia Digestive & Infusion Center", staff=("Dr. Ana Haddad",))
+    found = find_names(normalize("Happy game day from the Magnolia crew"), practice)
+    assert found == []
+    found = find_names(normalize("Happy game day from Magnolia Jones"), practice)
+    assert [e.text for e in found] == ["Magnolia Jones"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mardi Gras closure: both offices closed Tue",
+    "happy Juneteenth from all of us",
+    "a Cochrane review found fluoride varnish cuts cavities",
+    "she is a fellowship-trained Mohs surgeon",
+    "per Guinness he broke 433 bones",
+])
+def test_holidays_reviews_and_records_are_no_names(text: str) -> None:
+    assert names(text) == []
+
+
+@pytest.mark.parametrize(("text", "public"), [
+    ("Katie Couric", True),
+    ("Couric", True),
+    ("Dr. Frederic Mohs", True),
+    ("Mohs", True),
+    ("Hoda Kotb", True),
+    ("Al Roker", True),
+    ("Roker", False),  # a surname shared by others: only the full name
+    ("Katie Smith", False),
+])
+def test_public_figures_who_made_screening_public(text: str, public: bool) -> None:
+    assert is_public_name(text) is public

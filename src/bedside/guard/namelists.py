@@ -97,7 +97,7 @@ CALENDAR = frozenset("""
 january february march april may june july august september october november december jan feb
 mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
 mon tue tues wed thu thur thurs fri sat sun christmas easter halloween thanksgiving hanukkah
-kwanzaa diwali ramadan eid passover
+kwanzaa diwali ramadan eid passover mardi gras juneteenth purim hashanah kippur navidad
 english greek french german spanish italian dutch polish czech danish swedish norwegian finnish
 irish scottish welsh american british chinese japanese korean russian portuguese brazilian mexican
 canadian hungarian turkish arabic hebrew latin african asian european indian

@@ -395,7 +395,8 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     runs = [(a, b) for a, b in runs if not not_person(doc, a, b, _titled(doc, a))]
     out: list[Entity] = []
     runs_first = {a.start: a for a, _ in runs}
-    places = address_words(practice.addresses)
+    # The practice's own street, town and name ("from the Magnolia crew") are never a person.
+    places = address_words(practice.addresses + (practice.name,))
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
         if places and runs_first[start].key in places and own_place(
                 finder.doc, runs_first[start], end, places):

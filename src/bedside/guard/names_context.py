@@ -396,14 +396,16 @@ pittie chihuahua terrier bulldog frenchie spaniel collie heeler pug mutt hound t
 _NAMED = frozenset("named called".split())
 _OURS = frozenset("our my his her their the clinic office therapy service support rescue "
                   "new old sweet good".split())
-# Words after a capitalised name that make it the name of a test, a sign, a device or a disease
-# ("Epley maneuver", "Mohs surgery", "Foley catheter", "Apgar score"), in lower case. With a
+# Words after a capitalised name that make it the name of a test, a sign, a device, a disease or
+# a body of evidence ("Epley maneuver", "Mohs surgeon", "Foley catheter", "Apgar score", "a
+# Cochrane review"), in lower case. With a
 # possessive only the disease words ("Bell's palsy", "Crohn's disease"): "Maria's surgery" is
 # a person's.
 EPONYM_NOUNS = frozenset("""
 maneuver manoeuvre maneuvers procedure procedures surgery operation technique method score scale
 criteria classification test fracture catheter catheters monitor tube stockings stocking flap
-micrographic defect repair protocol diet reconstruction fundoplication pouch shunt
+micrographic defect repair protocol diet reconstruction fundoplication pouch shunt surgeon
+surgeons scar scars review reviews
 """.split())
 EPONYM_DISEASES = frozenset("""
 disease syndrome syndromes palsy reflex triad lymphoma sarcoma phenomenon disorder ulcer cyst
