@@ -156,3 +156,25 @@ def test_holidays_reviews_and_records_are_no_names(text: str) -> None:
 ])
 def test_public_figures_who_made_screening_public(text: str, public: bool) -> None:
     assert is_public_name(text) is public
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a surname in the plural after "the" is a household
+    ("the Hendersons came in together for flu shots", ["Hendersons"]),
+    ("the Lopezes brought tamales for the front desk", ["Lopezes"]),
+    ("so good to see the Joneses back", ["Joneses"]),
+    # teams and words in the plural are not
+    ("go Packers! the Steelers suck", []),
+    ("the Lakers won so clinic is in a good mood", []),
+    ("the Browns lost again", []),
+    # eponymous diseases after a possessive
+    ("Hashimoto's thyroiditis is common in women", []),
+    ("Morton's neuroma flared up on the run", []),
+])
+def test_households_teams_and_eponyms(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Taylor Swift", "Travis Kelce", "Kelce", "Johns Hopkins"])
+def test_entertainers_and_namesakes_are_public(text: str) -> None:
+    assert is_public_name(text)

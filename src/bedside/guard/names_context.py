@@ -70,6 +70,15 @@ LEADS = frozenset("in at from near to into across".split())
 HOUSEHOLD = frozenset("family families fam twins triplets kids boys girls household house place "
                       "clan crew".split())
 _FAMILY = frozenset("family fam families".split())
+# Team names (singular) that a surname list also holds; "the Packers" is a team, not a household.
+TEAMS = frozenset("""
+packer steeler laker ranger raider charger bengal patriot texan titan viking falcon saint oriole
+yankee phillie marlin padre dodger astro mariner brewer pirate cardinal diamondback rockie nugget
+clipper warrior blazer spur rocket grizzly pelican maverick celtic knick raptor cavalier piston
+pacer hornet wizard bruin canadien senator sabre penguin flyer islander oiler canuck predator
+seminole gator longhorn aggie sooner buckeye wolverine razorback volunteer gamecock hoosier
+badger hawkeye husker trojan cougar commander bronco chief jaguar seahawk buccaneer guardian
+""".split())
 # Words after "family" that make it a kind of care or a body, not a household ("Garcia family
 # practice", "Kaiser Family Foundation").
 _FAMILY_NOT = frozenset("practice practices medicine medical physician physicians doctor doctors "
@@ -314,8 +323,22 @@ class Cues:
             return True
         if prev == "the":
             nx = doc.next(t)
-            return nx is not None and nx.key in HOUSEHOLD and (
-                nx.word.islower() or nx.key in ("family", "families"))
+            if nx is not None and nx.key in HOUSEHOLD and (
+                    nx.word.islower() or nx.key in ("family", "families")):
+                return True
+            return gap == " " and t.cap and self._household_plural(t.key)
+        return False
+
+    def _household_plural(self, key: str) -> bool:
+        """A surname in the plural names a household: "the Hendersons", "the Lopezes"; not a
+        team ("the Packers", "the Lakers") or a word ("the Browns")."""
+        if not key.endswith("s") or key in TEAMS or len(key) < 5:
+            return False
+        words = self.words
+        for stem in (key[:-1], key[:-2]) if key.endswith("es") else (key[:-1],):
+            if stem in words.last and words.strong(stem) and (
+                    stem not in TEAMS):
+                return True
         return False
 
     def after(self, t: Tok) -> bool:
@@ -409,7 +432,8 @@ surgeons scar scars review reviews
 """.split())
 EPONYM_DISEASES = frozenset("""
 disease syndrome syndromes palsy reflex triad lymphoma sarcoma phenomenon disorder ulcer cyst
-law effect sign signs contracture esophagus node nodes
+law effect sign signs contracture esophagus node nodes thyroiditis encephalopathy neuroma
+neuralgia anomaly
 """.split())
 # Words of a business after a possessive name ("Guidry's Boil House", "Rosa's Bakery", "Mike's
 # Feed & Seed"): the name is the business's, not a person named in the post.
