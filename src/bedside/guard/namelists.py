@@ -36,8 +36,18 @@ dino teddy elmo elsa anna olaf moana simba nemo dory bluey bingo mickey minnie m
 ken woody buzz rudolph frosty skye chase zuma rocky rex bambi ziggy mijo mija bubba bud buddy
 nicu picu hemi edd geri dex tia gerd ega ros harley mercedes lexus kia irl abt bc tho thru rn
 """.split())
+# Lower-case words that a name list holds but that are txt-speak, endearments or clinical
+# shorthand, never a name even after a cue ("talk to ur kids abt it", "thx hun!", "my pt's
+# foley"): not listed in LOWER_WORDS, whose toys and characters are names after a greeting.
+TXT_WORDS = frozenset("""
+abt tho thru irl hun darlin bub fella welp hosp endo holter foley gerd ega ros nicu picu
+""".split())
+# First names used in lower case as a slur for a type of person ("ok karen", "don't be a
+# chad"): a name only after a greeting ("hi karen!"), not after a comma or on their own.
+SLANG_NAMES = frozenset("karen karens chad chads becky beckys".split())
 # Words after a capitalised word that make it a place or an organisation ("Chatham High",
-# "Springfield Memorial", "Jackson County").
+# "Springfield Memorial", "Jackson County", "Cameron Parish", "Pecan Hollow Elem",
+# "the Ellicottville fall fest").
 PLACE_SUFFIXES = frozenset("""
 high school elementary middle academy college university institute hospital memorial medical
 clinic center centre health healthcare county city town township village street road rd
@@ -49,6 +59,8 @@ parks department dept fire police gazette times post tribune news weekly daily r
 box terrace close crossroad crossroads crossing union prairie turnpike gateway bypass flat flats
 loop forge forges point pass cove coves trafficway expressway freeway junction route vej gate
 gata katu utca tér strasse straße gasse weg laan straat
+parish borough boro greens trail creek canyon ranch bluff bluffs estates fest festival rodeo
+fairgrounds elem
 """.split())
 # Facility nouns that make a place of the name before them even in lower case ("the Mary Vinson
 # library", "Joe Smith park"); PLACE_SUFFIXES needs a capital, as many of its words are common.
@@ -85,7 +97,7 @@ CALENDAR = frozenset("""
 january february march april may june july august september october november december jan feb
 mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday
 mon tue tues wed thu thur thurs fri sat sun christmas easter halloween thanksgiving hanukkah
-kwanzaa diwali ramadan eid passover
+kwanzaa diwali ramadan eid passover mardi gras juneteenth purim hashanah kippur navidad
 english greek french german spanish italian dutch polish czech danish swedish norwegian finnish
 irish scottish welsh american british chinese japanese korean russian portuguese brazilian mexican
 canadian hungarian turkish arabic hebrew latin african asian european indian

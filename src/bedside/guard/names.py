@@ -43,6 +43,7 @@ from bedside.guard.names_context import (
     Tok,
     Words,
     ascii_words,
+    not_person,
     own_place,
     practice_words,
 )
@@ -62,7 +63,13 @@ _PLACE_AFTER = re.compile(
     r"[ \t]*(?:\d|u\.|\n?\s*,\s*(?:(?!RN|MD|DO|NP|PA|DC|OD|PT|OT)[A-Z]{2}\b|nan\b|\d{4}))")
 # Prepositions after which a lone capitalised word is a place ("in Austin"); "to" and "from"
 # also take people ("a card from Kyle").
-_LOCATIVE = frozenset(("in", "near"))
+_LOCATIVE = frozenset(("in", "near", "outta"))
+# Capitalised words of one's own after which a name is a place: "out of Cortez".
+_OUT_OF = ("out", "of")
+# Acronyms after a name that make it a place or a body ("the Winslow VFW", "Round Rock ISD"),
+# and ship prefixes before one ("USNS Bergman FPO AA").
+_UPPER_PLACES = frozenset("ISD VFW YMCA YWCA FD PD EMS FPO APO DPO".split())
+_SHIPS = frozenset("USS USNS USNV USCGC HMS RMS".split())
 _PATIENT = frozenset(("pt", "patient", "client"))
 _HONORIFICS = frozenset(("mr", "mrs", "ms", "miss", "mx", "mister", "madam"))
 _LIST_SEPS = frozenset((", ", " and ", " & ", ", and ", " or "))
@@ -239,6 +246,12 @@ class _Finder:
             if p is not None and p.cap and p.key in PLACE_PREFIXES and (
                     text[p.end:a.start] in (" ", ". ")):
                 return True
+            if p is not None and p.word in _SHIPS and text[p.end:a.start] == " ":
+                return True  # "USNS Bergman": a ship, on a military address
+        if text[b.end:b.end + 1] == " " and "A" <= text[b.end + 1:b.end + 2] <= "Z":
+            m = WORD_ASCII.match(text, b.end + 1)
+            if m is not None and m[0] in _UPPER_PLACES:
+                return True
         if joined:
             nxt = self.doc.joined(b, True)
             if nxt is not None and nxt.cap and nxt.key in PLACE_SUFFIXES:
@@ -309,8 +322,13 @@ class _Finder:
     def _locative(self, t: Tok) -> bool:
         """t follows "in" or "near" and is no possessive: a place, not a person."""
         p = self.doc.prev(t)
-        return p is not None and p.key in _LOCATIVE and p.word.islower() and (
-            self.text[p.end:t.start] == " ") and not t.word.endswith(("'s", "’s"))
+        if p is None or not p.word.islower() or self.text[p.end:t.start] != " " or (
+                t.word.endswith(("'s", "’s"))):
+            return False
+        if p.key == "of":
+            pp = self.doc.prev(p)
+            return pp is not None and pp.key == "out" and self.text[pp.end:p.start] == " "
+        return p.key in _LOCATIVE
 
     def _place_of(self, item: tuple[Tok, Tok, bool]) -> bool:
         got = self.places.get(item[0].start)
@@ -373,9 +391,12 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
         taken = [(a.start, b.end) for a, b in runs] + masked
         runs += [(finder.doc.tok(s, e),) * 2 for s, e in initials
                  if not any(a <= s < b for a, b in taken)]
+    doc = finder.doc
+    runs = [(a, b) for a, b in runs if not not_person(doc, a, b, _titled(doc, a))]
     out: list[Entity] = []
     runs_first = {a.start: a for a, _ in runs}
-    places = address_words(practice.addresses)
+    # The practice's own street, town and name ("from the Magnolia crew") are never a person.
+    places = address_words(practice.addresses + (practice.name,))
     for start, end in sorted({(a.start, _end(b)) for a, b in runs}):
         if places and runs_first[start].key in places and own_place(
                 finder.doc, runs_first[start], end, places):
@@ -388,6 +409,12 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
             own = any(keys <= person for person in people)
         out.append(Entity("NAME", o_start, o_end, norm.original[o_start:o_end], own))
     return out
+
+
+def _titled(doc: Doc, t: Tok) -> bool:
+    """A title or form of address stands just before t ("Mrs. Bell", "coach dupre")."""
+    p = doc.prev(t)
+    return p is not None and p.key in TITLES and doc.text[p.end:t.start] in (" ", ". ")
 
 
 def _end(t: Tok) -> int:

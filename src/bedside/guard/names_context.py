@@ -69,6 +69,22 @@ LEADS = frozenset("in at from near to into across".split())
 # "the White House": a capitalised one must be "Family").
 HOUSEHOLD = frozenset("family families fam twins triplets kids boys girls household house place "
                       "clan crew".split())
+_FAMILY = frozenset("family fam families".split())
+# Team names (singular) that a surname list also holds; "the Packers" is a team, not a household.
+TEAMS = frozenset("""
+packer steeler laker ranger raider charger bengal patriot texan titan viking falcon saint oriole
+yankee phillie marlin padre dodger astro mariner brewer pirate cardinal diamondback rockie nugget
+clipper warrior blazer spur rocket grizzly pelican maverick celtic knick raptor cavalier piston
+pacer hornet wizard bruin canadien senator sabre penguin flyer islander oiler canuck predator
+seminole gator longhorn aggie sooner buckeye wolverine razorback volunteer gamecock hoosier
+badger hawkeye husker trojan cougar commander bronco chief jaguar seahawk buccaneer guardian
+""".split())
+# Words after "family" that make it a kind of care or a body, not a household ("Garcia family
+# practice", "Kaiser Family Foundation").
+_FAMILY_NOT = frozenset("practice practices medicine medical physician physicians doctor doctors "
+                        "dentistry dental health healthcare care clinic foundation fund law court "
+                        "planning services therapy therapist therapists nurse np pharmacy "
+                        "restaurant farm farms business".split())
 # Greetings after which even a name that is also a word is a name ("thx mark!").
 HI = frozenset("hi hey thx thanks dear tysm tyvm thnx thanx thnks".split())
 _THANK = frozenset("thank thanks thx ty thnk thnx".split())
@@ -287,6 +303,8 @@ class Cues:
         if prev in GREET:
             return gap in (" ", ", ")
         if prev in INTRO or prev in KIN:
+            if p.word.endswith(("'s", "’s")):
+                return False  # "this pt's Entyvio", "my mom's Honda": a thing of theirs
             return gap == " " or (prev == "name" and gap.strip() == ":")
         if prev in _YOU or prev in ("is", "am", "name", "me", "so", "much"):
             pp = doc.prev(p)
@@ -305,8 +323,22 @@ class Cues:
             return True
         if prev == "the":
             nx = doc.next(t)
-            return nx is not None and nx.key in HOUSEHOLD and (
-                nx.word.islower() or nx.key in ("family", "families"))
+            if nx is not None and nx.key in HOUSEHOLD and (
+                    nx.word.islower() or nx.key in ("family", "families")):
+                return True
+            return gap == " " and t.cap and self._household_plural(t.key)
+        return False
+
+    def _household_plural(self, key: str) -> bool:
+        """A surname in the plural names a household: "the Hendersons", "the Lopezes"; not a
+        team ("the Packers", "the Lakers") or a word ("the Browns")."""
+        if not key.endswith("s") or key in TEAMS or len(key) < 5:
+            return False
+        words = self.words
+        for stem in (key[:-1], key[:-2]) if key.endswith("es") else (key[:-1],):
+            if stem in words.last and words.strong(stem) and (
+                    stem not in TEAMS):
+                return True
         return False
 
     def after(self, t: Tok) -> bool:
@@ -324,6 +356,8 @@ class Cues:
         if gap.startswith(":") and "\n" not in gap and doc.brk(t) and self.line_start(t) and (
                 self.words.known(t.key)):
             return True  # a speaker label: "Ubul: What a wife."
+        if nxt.key in _FAMILY and gap == " " and not t.word.endswith(("'s", "’s")):
+            return _household(doc, nxt)  # "Kaminski family, the fax came thru blank"
         return t.word.endswith(("'s", "’s")) and nxt.key in KIN  # "Asya's kid"
 
     def verb_next(self, t: Tok) -> bool:
@@ -361,3 +395,118 @@ def own_place(doc: Doc, a: Tok, end: int, places: frozenset[str]) -> bool:
     if p is not None and p.key in TITLES:
         return False
     return all(fold(w) in places for w in doc.word.findall(doc.text, a.start, end))
+
+
+def _household(doc: Doc, family: Tok) -> bool:
+    """`family` is a household ("Kaminski family —"), not a kind of care or an organisation."""
+    nxt = doc.joined(family)
+    if nxt is None:
+        return True
+    return not (nxt.cap or nxt.upper) and nxt.key not in _FAMILY_NOT
+
+
+# Animals whose names a post mentions: "a dog named Moose", "my pup Biscuit", "Moose the therapy
+# dog", "Biscuit, our clinic cat". A pet is no person (Safe Harbor names are a person's,
+# 45 CFR 164.514(b)(2)(i)(A)). Not "lab" (a laboratory) or "boxer".
+PETS = frozenset("""
+dog dogs doggo doggie pup pups puppy puppies pupper cat cats kitten kittens kitty cattie pet pets
+horse horses pony ponies mare gelding stallion colt filly mule donkey goat goats cow cows heifer
+steer calf pig piggy hog rabbit bunny hamster gerbil parrot budgie cockatiel chicken chickens
+rooster tortoise turtle gecko lizard iguana snake goldfish retriever doodle goldendoodle
+labradoodle bernedoodle aussiedoodle shepherd beagle poodle husky corgi dachshund doxie pitbull
+pittie chihuahua terrier bulldog frenchie spaniel collie heeler pug mutt hound tabby
+""".split())
+_NAMED = frozenset("named called".split())
+_OURS = frozenset("our my his her their the clinic office therapy service support rescue "
+                  "new old sweet good".split())
+# Words after a capitalised name that make it the name of a test, a sign, a device, a disease or
+# a body of evidence ("Epley maneuver", "Mohs surgeon", "Foley catheter", "Apgar score", "a
+# Cochrane review"), in lower case. With a
+# possessive only the disease words ("Bell's palsy", "Crohn's disease"): "Maria's surgery" is
+# a person's.
+EPONYM_NOUNS = frozenset("""
+maneuver manoeuvre maneuvers procedure procedures surgery operation technique method score scale
+criteria classification test fracture catheter catheters monitor tube stockings stocking flap
+micrographic defect repair protocol diet reconstruction fundoplication pouch shunt surgeon
+surgeons scar scars review reviews
+""".split())
+EPONYM_DISEASES = frozenset("""
+disease syndrome syndromes palsy reflex triad lymphoma sarcoma phenomenon disorder ulcer cyst
+law effect sign signs contracture esophagus node nodes thyroiditis encephalopathy neuroma
+neuralgia anomaly
+""".split())
+# Words of a business after a possessive name ("Guidry's Boil House", "Rosa's Bakery", "Mike's
+# Feed & Seed"): the name is the business's, not a person named in the post.
+BUSINESS = frozenset("""
+house boil diner grill grille bakery kitchen cafe café pub tavern saloon garage boutique salon
+shop store market pizza pizzeria bbq barbecue restaurant feed seed hardware tire tires auto
+motors farm farms ranch nursery gym fitness crossfit studio spa coffee donuts bar brewery winery
+landscaping plumbing roofing construction towing realty florist flowers catering seafood
+crawfish tacos taqueria burgers wings deli creamery dairy orchard vineyard marina lanes cinema
+""".split())
+_SPONSOR = re.compile(r"\bsponsor|\bbrought to (?:you|us) by\b|\bpresented by\b", re.I)
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def not_person(doc: Doc, a: Tok, b: Tok, titled: bool) -> bool:
+    """The run a..b names a pet, a test or disease, a business or a sponsor, not a person."""
+    text = doc.text
+    p = doc.prev(a)
+    if p is not None and not titled:
+        pk = p.key
+        if pk in _NAMED:
+            pp = doc.prev(p)
+            if pp is not None and pp.key in PETS:
+                return True  # "a dog named Moose"
+        elif pk in PETS and text[p.end:a.start] == " " and not p.word.endswith(("'s", "’s")):
+            return True  # "my pup Biscuit"
+    nxt = doc.next(b)
+    if nxt is None:
+        return _sponsor(text, a.start, b.end)
+    gap = text[b.end:nxt.start]
+    possessive = b.word.endswith(("'s", "’s")) or b.word.endswith("s") and gap.startswith("'")
+    if gap in (" ", "' ", "’ ") and nxt.word.islower() and not titled and (
+            nxt.key in EPONYM_DISEASES or not possessive and nxt.key in EPONYM_NOUNS):
+        return True  # "Epley maneuver", "Bell's palsy"
+    if possessive and gap == " " and (nxt.cap or nxt.upper) and _business(doc, nxt):
+        return True  # "Guidry's Boil House"
+    if not titled and nxt.key == "the" and gap == " ":
+        for _ in range(3):  # "Moose the therapy dog"
+            got = doc.next(nxt)
+            if got is None or got.key not in PETS and got.key not in _OURS:
+                break
+            if got.key in PETS:
+                return True
+            nxt = got
+    elif not titled and gap.strip() == "," and nxt.key in ("our", "my"):
+        for _ in range(3):  # "Biscuit, our clinic cat"
+            got = doc.next(nxt)
+            if got is None or got.key not in PETS and got.key not in _OURS:
+                break
+            if got.key in PETS:
+                return True
+            nxt = got
+    return _sponsor(text, a.start, b.end)
+
+
+def _business(doc: Doc, t: Tok | None) -> bool:
+    for _ in range(3):
+        if t is None or not (t.cap or t.upper):
+            return False
+        if t.key in BUSINESS or t.key in PLACE_SUFFIXES:
+            return True
+        t = doc.joined(t, True)
+    return False
+
+
+def _sponsor(text: str, start: int, end: int) -> bool:
+    """The sentence around start..end thanks or names a sponsor ("thank you to the Guidry family
+    for sponsoring our 5K", "sponsored by Hebert Farms")."""
+    if "ponsor" not in text and " by " not in text:
+        return False
+    lo = start
+    while lo > 0 and _SENTENCE_END.match(text, lo - 1) is None:
+        lo -= 1
+    m = _SENTENCE_END.search(text, end)
+    hi = m.start() if m else len(text)
+    return _SPONSOR.search(text, lo, hi) is not None

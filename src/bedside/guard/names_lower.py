@@ -12,7 +12,14 @@ import unicodedata
 
 import regex
 
-from bedside.guard.namelists import CALENDAR, LOWER_WORDS, PLACE_STARTS, TITLES
+from bedside.guard.namelists import (
+    CALENDAR,
+    LOWER_WORDS,
+    PLACE_STARTS,
+    SLANG_NAMES,
+    TITLES,
+    TXT_WORDS,
+)
 from bedside.guard.names_context import (
     GREET,
     HI,
@@ -167,8 +174,11 @@ def lower_words(text: str, words: Words) -> Lower | None:
             if cue == 2 or (cue == 1 and (w in strong or (kin and w in words.first))):
                 cands.add(w)
     lower = Lower(text, raw)
-    # Without a cue, a first name counts in lower-case writing only ("eva kleist").
+    # Without a cue, a first name counts in lower-case writing only ("eva kleist"), or with an
+    # initial after it anywhere ("POD1 check on jess r. this morning").
     rest = strong - cands
+    if rest and (". " in text or text.endswith(".")):
+        cands |= {w for w in _initialled_words(text) if w in rest and w in words.first}
     if rest and (not words.first.isdisjoint(rest) or not words.staff.isdisjoint(rest)) and (
             lower.lower_text()):
         cands |= rest
@@ -276,6 +286,9 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         key = t.key
         strong = words.strong(key)
         p = doc.prev(t)
+        if key in TXT_WORDS or key in SLANG_NAMES and (p is None or p.key not in HI) and (
+                not _listed(doc, t, words)):
+            continue  # "talk to ur kids abt it", "we went to school for this, karen"
         if cues.before(t) and key not in TITLES and (strong or (
                 p is not None and words.is_first(key) and (
                     (p.key in HI and not _reported(doc, p))
@@ -287,7 +300,7 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
             # "in san antonio", "near austin": a town; "purple dino water bottle": a toy
             ok = strong and words.is_first(key) and key not in LOWER_WORDS and (
                 p is None or p.key not in _PLACE_BEFORE) and not _inflected(key, words) and (
-                lower.lower_text())
+                lower.lower_text() or _INITIAL_AFTER.match(doc.text, t.end) is not None)
         if not ok:
             continue
         if p is not None and doc.joined(p) is t and p.word.islower() and words.is_first(
@@ -299,12 +312,23 @@ def lower_names(doc: Doc, cues: Cues, lower: Lower, runs: list[tuple[Tok, Tok]],
         if nxt is not None and nxt.word.islower() and nxt.key in words.last and words.strong(
                 nxt.key):
             last = nxt
+        elif nxt is not None and _INITIAL_AFTER.match(doc.text, last.end) is not None:
+            last = nxt  # "jess r.": the initial is part of the name
         out.append((t, last))
         taken.append((t.start, last.end))
     return out
 
 
-_PLACE_BEFORE = PLACE_STARTS | {"in", "near"}
+_PLACE_BEFORE = PLACE_STARTS | {"in", "near", "outta"}
+# A lower-case first name with a surname initial after it ("jess r.", "jayden m. from"): a
+# person, as "Marcus T." is; not "u." ("thank u.").
+_INITIAL_AFTER = re.compile(r" [a-tv-zA-Z]\.(?![\w.])")
+_INITIALLED = re.compile(r"(?<![\w'’-])([a-z]{3,}) [a-tv-zA-Z]\.(?![\w.])")
+
+
+def _initialled_words(text: str) -> set[str]:
+    """Lower-case words followed by an initial and its dot ("jess r.")."""
+    return {m[1] for m in _INITIALLED.finditer(text)}
 _NOT_BEFORE = LOWER_WORDS | GREET | INTRO | KIN | TITLES | CALENDAR
 _REPORTING = frozenset("say says said saying tell tells told".split())
 
@@ -316,6 +340,18 @@ def _inflected(key: str, words: Words) -> bool:
         return True
     return key.endswith("s") and (words.common_word(key[:-1]) or (
         key.endswith("es") and words.common_word(key[:-2])))
+
+
+_LIST_GAPS = frozenset((", ", " and ", " & ", ", and "))
+
+
+def _listed(doc: Doc, t: Tok, words: Words) -> bool:
+    """t stands in a list of names: "kristina, chad and caleb"."""
+    p = doc.prev(t)
+    if p is not None and doc.text[p.end:t.start] in _LIST_GAPS and words.known(p.key):
+        return True
+    n = doc.next(t)
+    return n is not None and doc.text[t.end:n.start] in _LIST_GAPS and words.known(n.key)
 
 
 def _alone(doc: Doc, t: Tok) -> bool:

@@ -1,7 +1,8 @@
 """The names finder's first read: the capitalised words that may start a name, in order.
 
 Most capitalised words never start a name (common words, acronyms, contractions, a lone
-capital), so they are dropped here before the finder does any other work. Titles stay.
+capital, a credential or lab acronym ending in a capital: "IgE", "AuD", "PsyD"), so they are
+dropped here before the finder does any other work. Titles stay.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def capitals(text: str, plain: frozenset[str], word: re.Pattern[str]) -> list[tu
                 continue
             if not w.endswith("'s") and not w[2:3].isupper():
                 continue
+        elif w[-1].isupper() and not w.isupper():
+            continue  # an acronym with a small letter inside: "IgE", "AuD", "PharmD", "PsyD"
         elif w.isupper() and w.lower() not in TITLES:
             s = m.start()
             if text[s - 1:s] == " " and text[s - 2:s - 1] in _TITLE_ENDS:

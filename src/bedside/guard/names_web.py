@@ -78,7 +78,7 @@ def url_names(urls: list[re.Match[str]], words: Words) -> list[Tok]:
             elif handle and len(key) >= 3:
                 # leads the handle, ends it before digits, or follows "by" ("@brows.by.grace")
                 lead = i == 0 or m.group()[part.end():part.end() + 1].isdigit() or (
-                    fold(parts[i - 1].group()) == "by")
+                    fold(parts[i - 1].group()) in _AFTER_PART)
                 got = _handle_part(key, parts[i + 1:i + 2], lead, words)
                 if got is not None:
                     a, b = got
@@ -101,18 +101,27 @@ _HANDLE_LEADS = ("coach", "mrs", "mr", "ms", "miss", "nurse", "auntie", "aunt", 
                  "mom", "papa", "dad", "nana", "grandma", "grandpa", "granny")
 
 
+# A handle part after which the next one leads a name: "@brows.by.grace", "@lsu_mama_dee".
+_AFTER_PART = frozenset(("by",) + _HANDLE_LEADS)
+
+
 def _handle_part(key: str, nxt: list[re.Match[str]], leads: bool,
                  words: Words) -> tuple[int, int] | None:
     """Where a name sits in one letter run of a handle (offsets in the run), if anywhere.
 
     A handle names its owner, so more shapes count than in free text: a first name that is
     also a word when it leads the handle (or ends it before digits) and a name or nothing
-    follows ("@ava.rose.dances", "@jenny82", "@lil_dino_tanner22"), a form of address glued to a
-    surname ("@coachgarza82"), a first name glued to a surname ("@kaylasmith"), a maker's
-    handle "<craft>by<name>" ("@inkedbyjosh_", "@lashesbymaria"), an initial and a surname."""
+    follows ("@ava.rose.dances", "@jenny82", "@lil_dino_tanner22"), a first name with an initial
+    glued on ("@sarahb_716"), a form of address glued to a surname ("@coachgarza82"), a first
+    name glued to a surname ("@kaylasmith"), a maker's handle "<craft>by<name>"
+    ("@inkedbyjosh_", "@lashesbymaria"), an initial and a surname."""
     if leads and words.is_first(key) and key not in LOWER_WORDS and (
             not nxt or len(nxt[0].group()) == 1 or words.known(fold(nxt[0].group()))):
         return 0, len(key)
+    if leads and len(key) >= 4 and key.isascii() and words.is_first(key[:-1]) and words.strong(
+            key[:-1]) and key[:-1] not in LOWER_WORDS and not words.known(key) and (
+            key not in words.common):
+        return 0, len(key) - 1  # a first name and an initial: "@sarahb_716", "@ashleyt1994"
     if leads and len(key) >= 6 and key[1:] in words.last and key.isascii() and (
             words.strong(key[1:])) and not words.known(key) and key not in words.common:
         return 0, len(key)  # an initial glued to a surname: "@jwhite_oh", "@kbarnes22"
