@@ -21,7 +21,8 @@ def test_features_are_words_pairs_pieces_and_context() -> None:
             "c:ppt ", "kind:reply", "account:practice"} <= got
     assert "w:Book" not in got  # lower-cased
     assert features("", "post", "personal") == ["kind:post", "account:personal"]
-    assert features("appt appt", "post", "practice").count("w:appt") == 2  # counted
+    assert features("appt appt appt", "post", "practice").count("w:appt") == 1  # distinct
+    assert features("appt appts", "post", "practice").count("c: app") == 2  # pieces shared
 
 
 def test_the_model_file_holds_every_label_with_its_figures() -> None:
@@ -79,6 +80,13 @@ def test_plain_health_messages_stay_clean(text: str) -> None:
     report = check(text, PRACTICE)
     assert report.findings == ()
     assert not report.labels.promotional and not report.labels.personal
+
+
+def test_repeating_a_harmless_text_does_not_make_it_a_claim() -> None:
+    once = check("Flu shots today.", PRACTICE)
+    many = check("Flu shots today. " * 200, Context(network="bluesky", account="practice"))
+    assert once.findings == ()
+    assert [f.rule for f in many.findings] == ["platform.too_long"]
 
 
 def test_evasion_does_not_hide_a_learned_claim() -> None:

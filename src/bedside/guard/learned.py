@@ -2,12 +2,12 @@
 
 The rules (claims.toml, promotion.toml, voice.toml) name phrases; a practice they have never seen
 sells, promises, vents and shares its weekend in other ones. This is a linear model over the
-post's words, word pairs and four-letter pieces of words (so "appt", "apptmt" and "appointments"
-share evidence), one per label, trained with logistic regression on the labelled posts of twelve
-practices (bench/train_learned.py; weights, thresholds and cross-validated figures in
-data/learned.json). It runs beside the rules and only adds: a label the rules did not give, or
-one finding on the sentence that weighs most. Pure and local: a word's weights are summed once
-and kept, so a post costs about a dict lookup per word.
+post's distinct words, word pairs and the four-letter pieces of its words (so "appt", "apptmt"
+and "appointments" share evidence), one per label, trained with logistic regression on the
+labelled posts of twelve practices (bench/train_learned.py; weights, thresholds and
+cross-validated figures in data/learned.json). It runs beside the rules and only adds: a label
+the rules did not give, or one finding on the sentence that weighs most. Pure and local: a
+word's weights are summed once and kept, so a post costs about a dict lookup per word.
 """
 
 from __future__ import annotations
@@ -30,16 +30,22 @@ _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 
 def features(text: str, kind: str, account: str) -> list[str]:
-    """The model's view of a text (the guard's normalised layer, lower-cased), each feature as
-    often as it occurs: the function that trains the model. `Models.logits` gives the same sum
-    faster, a word at a time."""
+    """The model's view of a text (the guard's normalised layer, lower-cased): each distinct word
+    with its pieces, each distinct pair of neighbouring words. Distinct, so that a word said 200
+    times weighs as once; a piece two words share counts for each. The function that trains the
+    model; `Models.logits` gives the same sum faster, a word at a time."""
     words: list[str] = _TOKEN.findall(text.lower())
     out = ["kind:" + kind, "account:" + account]
-    for word in words:
+    for word in dict.fromkeys(words):
         out += _word_features(word)
-    for first, second in zip(words, words[1:], strict=False):  # each word and the next
-        out.append("b:" + first + "_" + second)
+    for pair in dict.fromkeys(_pairs(words)):
+        out.append(pair)
     return out
+
+
+def _pairs(words: list[str]) -> list[str]:
+    return ["b:" + first + "_" + second
+            for first, second in zip(words, words[1:], strict=False)]  # each word and the next
 
 
 def _word_features(word: str) -> list[str]:
@@ -78,11 +84,11 @@ class Models:
         self.add(z, "kind:" + kind)
         self.add(z, "account:" + account)
         words: list[str] = _TOKEN.findall(text.lower())
-        for word in words:
+        for word in dict.fromkeys(words):
             for i, x in enumerate(_word_sums(word)):
                 z[i] += x
-        for first, second in zip(words, words[1:], strict=False):
-            self.add(z, "b:" + first + "_" + second)
+        for pair in dict.fromkeys(_pairs(words)):
+            self.add(z, pair)
         return z
 
     def fired(self, text: str, kind: str, account: str) -> set[str]:
