@@ -34,6 +34,7 @@ NOT_NAMES = [
     "told my pt abt the new portal",
     "thx hun! see u at the 5k",
     "my kids tho, always sick in december",
+    "low vit d. in winter, take ur supplements",
     # a first name as a slur for a type of person, in lower case
     "we went to school for this, karen",
     "ok karen, we still need ur insurance card",

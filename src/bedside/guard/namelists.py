@@ -40,7 +40,7 @@ nicu picu hemi edd geri dex tia gerd ega ros harley mercedes lexus kia irl abt b
 # shorthand, never a name even after a cue ("talk to ur kids abt it", "thx hun!", "my pt's
 # foley"): not listed in LOWER_WORDS, whose toys and characters are names after a greeting.
 TXT_WORDS = frozenset("""
-abt tho thru irl hun darlin bub fella welp hosp endo holter foley gerd ega ros nicu picu
+abt tho thru irl hun darlin bub fella welp hosp endo holter foley gerd ega ros nicu picu vit
 """.split())
 # First names used in lower case as a slur for a type of person ("ok karen", "don't be a
 # chad"): a name only after a greeting ("hi karen!"), not after a comma or on their own.

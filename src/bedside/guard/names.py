@@ -392,7 +392,7 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
         runs += [(finder.doc.tok(s, e),) * 2 for s, e in initials
                  if not any(a <= s < b for a, b in taken)]
     doc = finder.doc
-    runs = [(a, b) for a, b in runs if not not_person(doc, a, b, _titled(doc, a))]
+    runs = [(a, b) for a, b in runs if not not_person(doc, a, b, _after_title(doc, a))]
     out: list[Entity] = []
     runs_first = {a.start: a for a, _ in runs}
     # The practice's own street, town and name ("from the Magnolia crew") are never a person.
@@ -411,7 +411,7 @@ def find_names(norm: Normalized, practice: Practice) -> list[Entity]:
     return out
 
 
-def _titled(doc: Doc, t: Tok) -> bool:
+def _after_title(doc: Doc, t: Tok) -> bool:
     """A title or form of address stands just before t ("Mrs. Bell", "coach dupre")."""
     p = doc.prev(t)
     return p is not None and p.key in TITLES and doc.text[p.end:t.start] in (" ", ". ")

@@ -502,11 +502,9 @@ def _business(doc: Doc, t: Tok | None) -> bool:
 def _sponsor(text: str, start: int, end: int) -> bool:
     """The sentence around start..end thanks or names a sponsor ("thank you to the Guidry family
     for sponsoring our 5K", "sponsored by Hebert Farms")."""
-    if "ponsor" not in text and " by " not in text:
+    if ("ponsor" not in text and " by " not in text) or _SPONSOR.search(text) is None:
         return False
-    lo = start
-    while lo > 0 and _SENTENCE_END.match(text, lo - 1) is None:
-        lo -= 1
+    lo = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
     m = _SENTENCE_END.search(text, end)
     hi = m.start() if m else len(text)
     return _SPONSOR.search(text, lo, hi) is not None
