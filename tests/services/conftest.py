@@ -26,7 +26,7 @@ staff = ["Dr. Anita Patel", "Kim Ortiz, RN"]
 # patient with care details (blocked for PHI).
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=1)
-SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
+SAFE = "Flu shots are in. Wash your hands often and stay home when you are sick."
 PHI = "Great to see Maria Gonzalez back at her follow-up this morning after her knee surgery!"
 
 

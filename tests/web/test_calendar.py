@@ -13,7 +13,7 @@ from bedside.services import accounts, agenda, publish
 from bedside.web.observances import observances_between
 
 ZONE = ZoneInfo("America/Chicago")
-SAFE = "Flu shots are in. Walk-in clinic Tuesday 9-12, no appointment needed."
+SAFE = "Flu shots are in. Wash your hands often and stay home when you are sick."
 PROMO = "Book now: 20% off our new skin care package, limited offer, call today!"
 XSS = '<script>alert("x")</script> Flu clinic <img src=x onerror=alert(1)>'
 
